@@ -1,0 +1,1 @@
+"""Package data: claimcheck's default settings (importable as pipeline.configs)."""

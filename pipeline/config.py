@@ -1,0 +1,216 @@
+"""Typed settings, loaded once and passed explicitly to every stage.
+
+The package's own `configs/default.toml` holds every default; a user file (`--config`) is
+layered on top of it key by key, so a user sets only what they change. Word lists
+(`configs/lexicons/*.toml`) and the source-kind domain table (`configs/source_kinds.toml`)
+are read here too, so no stage opens a file. An unknown key is an error, not a silent no-op:
+a typo in a threshold must not go unnoticed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, get_type_hints
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How sources are fetched (see the [fetch] section of default.toml)."""
+
+    user_agent: str = "claimcheck"
+    max_concurrency: int = 8
+    per_host_concurrency: int = 2
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_deadline: float = 45.0
+    max_redirects: int = 5
+    max_bytes: int = 10_000_000
+    retries: int = 2
+    backoff_base: float = 0.5
+    retry_after_cap: float = 30.0
+    politeness_delay: float = 0.0
+    respect_robots: bool = False
+    allow_private_hosts: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """How a snapshot becomes passages."""
+
+    window: int = 1
+    min_passage_chars: int = 15
+    max_passages: int = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """How claims are matched to passages and judged."""
+
+    top_k: int = 5
+    related_min: float = 0.25
+    support_min: float = 0.55
+    partial_min: float = 0.40
+    quote_min: float = 90.0
+
+
+@dataclass(frozen=True, slots=True)
+class AssessSettings:
+    """How flags are raised."""
+
+    commercial_kinds: tuple[str, ...] = ("commercial",)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSettings:
+    """What the report writers show."""
+
+    max_evidence_per_claim: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """Where the data files live, relative to the settings file that names them."""
+
+    source_kinds: str = "source_kinds.toml"
+    lexicons: str = "lexicons"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings of one run, plus the data files they point at."""
+
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
+    assess: AssessSettings = field(default_factory=AssessSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    files: FileSettings = field(default_factory=FileSettings)
+    # {lexicon name (file stem): parsed TOML}; read-only views.
+    lexicons: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # {domain: kind} from source_kinds.toml's [domains] table.
+    source_kinds: Mapping[str, str] = field(default_factory=dict)
+
+    def lexicon(self, name: str) -> Mapping[str, Any]:
+        """The lexicon file `name` (its stem), or a ConfigError naming what is missing."""
+        try:
+            return self.lexicons[name]
+        except KeyError:
+            raise ConfigError(f"lexicon '{name}' not found (expected lexicons/{name}.toml)") from None
+
+    def with_fetch(self, **changes: Any) -> Settings:
+        """A copy with some fetch settings changed (the CLI's switches use this)."""
+        return dataclasses.replace(self, fetch=dataclasses.replace(self.fetch, **changes))
+
+
+_SECTIONS: dict[str, type] = {
+    "fetch": FetchSettings,
+    "extract": ExtractSettings,
+    "match": MatchSettings,
+    "assess": AssessSettings,
+    "report": ReportSettings,
+    "files": FileSettings,
+}
+
+
+def default_config_dir() -> Path:
+    """The configs/ folder shipped with the package (mapped as `pipeline.configs`)."""
+    return Path(str(resources.files("pipeline.configs")))
+
+
+def load_settings(user_file: str | Path | None = None) -> Settings:
+    """Read the package defaults, layer `user_file` on top, and load the data files.
+
+    Data file paths in a user file are relative to that file; the defaults' to the package.
+    """
+    base_dir = default_config_dir()
+    merged = _read_toml(base_dir / "default.toml")
+    data_dirs = {"source_kinds": base_dir, "lexicons": base_dir}
+    if user_file is not None:
+        user_path = Path(user_file)
+        overrides = _read_toml(user_path)
+        for key in overrides.get("files", {}):
+            data_dirs[key] = user_path.parent
+        merged = _layer(merged, overrides)
+    sections = {name: _build_section(name, cls, merged.get(name, {})) for name, cls in _SECTIONS.items()}
+    unknown = set(merged) - set(_SECTIONS)
+    if unknown:
+        raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", path=str(user_file or ""))
+    files: FileSettings = sections["files"]
+    kinds_path = data_dirs["source_kinds"] / files.source_kinds
+    lexicon_dir = data_dirs["lexicons"] / files.lexicons
+    return Settings(
+        **sections,
+        lexicons=_read_lexicons(lexicon_dir),
+        source_kinds=MappingProxyType(dict(_read_toml(kinds_path).get("domains", {}))),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("settings file not found", path=str(path)) from None
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read settings: {error}", path=str(path)) from None
+
+
+def _layer(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `top` laid over it; tables merge key by key, everything else replaces."""
+    result = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = _layer(dict(result[key]), value)
+        else:
+            result[key] = value
+    return result
+
+
+def _build_section(name: str, cls: type, values: Mapping[str, Any]) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(f"unknown setting '{key}' in [{name}]")
+    converted: dict[str, Any] = {}
+    for key, value in values.items():
+        converted[key] = _coerce(f"{name}.{key}", hints[key], value)
+    return cls(**converted)
+
+
+def _coerce(where: str, hint: Any, value: Any) -> Any:
+    """Check a TOML value against the field's type; TOML ints are accepted for floats."""
+    text = str(hint)
+    if hint is bool or text == "bool":
+        ok = isinstance(value, bool)
+    elif hint is int or text == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is float or text == "float":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif hint is str or text == "str":
+        ok = isinstance(value, str)
+    elif text.startswith("tuple"):
+        ok = isinstance(value, list)
+        value = tuple(value) if ok else value
+    else:
+        ok = True
+    if not ok:
+        raise ConfigError(f"setting {where} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _read_lexicons(directory: Path) -> Mapping[str, Mapping[str, Any]]:
+    if not directory.is_dir():
+        raise ConfigError("lexicon folder not found", path=str(directory))
+    return MappingProxyType(
+        {path.stem: MappingProxyType(_read_toml(path)) for path in sorted(directory.glob("*.toml"))}
+    )
