@@ -22,6 +22,16 @@ from .errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """How an article is read (see the [ingest] section of default.toml)."""
+
+    max_bytes: int = 20_000_000
+    heading_max_words: int = 20
+    heading_max_chars: int = 160
+    wrap_min_chars: int = 50
+
+
+@dataclass(frozen=True, slots=True)
 class FetchSettings:
     """How sources are fetched (see the [fetch] section of default.toml)."""
 
@@ -43,11 +53,18 @@ class FetchSettings:
 
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
-    """How a snapshot becomes passages."""
+    """How a snapshot becomes passages (see the [extract] section of default.toml)."""
 
     window: int = 1
     min_passage_chars: int = 15
     max_passages: int = 3000
+    max_passage_chars: int = 1000
+    max_input_bytes: int = 3_000_000
+    max_text_chars: int = 500_000
+    max_pdf_pages: int = 80
+    max_signal_chars: int = 300_000
+    design_lead_chars: int = 3000
+    favor_precision: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +73,18 @@ class MatchSettings:
 
     top_k: int = 5
     related_min: float = 0.25
-    support_min: float = 0.55
+    support_min: float = 0.70
     partial_min: float = 0.40
     quote_min: float = 90.0
+    union_support_min: float = 0.90
+    union_partial_min: float = 0.35
+    contradiction_min: float = 0.50
+    context_weight: float = 0.85
+    align_weight: float = 0.20
+    number_tolerance: float = 0.01
+    candidates: int = 60
+    cover_max: int = 4
+    cover_min_gain: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +92,23 @@ class AssessSettings:
     """How flags are raised."""
 
     commercial_kinds: tuple[str, ...] = ("commercial",)
+    authoritative_kinds: tuple[str, ...] = ("peer_reviewed", "government", "professional_body")
+    observational_designs: tuple[str, ...] = (
+        "cross_sectional", "cohort", "case_control", "survey", "case_series", "case_report",
+        "ecological", "qualitative", "observational",
+    )
+    quote_min_words: int = 3
+    nonhuman_designs: tuple[str, ...] = ("animal", "in_vitro")
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSettings:
-    """What the report writers show."""
+    """What the report writers and the graph summary show."""
 
     max_evidence_per_claim: int = 3
+    brief_claim_chars: int = 220
+    graph_text_chars: int = 300
+    many_citations_min: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +123,7 @@ class FileSettings:
 class Settings:
     """All settings of one run, plus the data files they point at."""
 
+    ingest: IngestSettings = field(default_factory=IngestSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
@@ -111,6 +148,7 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {
+    "ingest": IngestSettings,
     "fetch": FetchSettings,
     "extract": ExtractSettings,
     "match": MatchSettings,

@@ -67,7 +67,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     line_start = 0
     for line in blanked.splitlines(keepends=True):
         if line.strip():
-            for start, end in _syntok_spans(line):
+            for start, end in _join_clauses(line, _syntok_spans(line)):
                 spans.append((line_start + start, line_start + end))
         line_start += len(line)
     return [_trim(text, *_attach_trailing_markers(text, start, end)) for start, end in spans]
@@ -81,6 +81,19 @@ def _syntok_spans(line: str) -> list[tuple[int, int]]:
             if tokens:
                 result.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
     return result
+
+
+def _join_clauses(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with those syntok ended at a semicolon joined to the next: syntok ends a
+    sentence at ";" before a capital ("...and desire; Healthline notes ... [1]."), but a
+    semicolon joins clauses of one sentence, and the citation at its end covers both."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and line[joined[-1][0]:joined[-1][1]].rstrip().endswith(";"):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _attach_trailing_markers(text: str, start: int, end: int) -> tuple[int, int]:
