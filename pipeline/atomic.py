@@ -21,12 +21,27 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             temp_file.write(data)
             temp_file.flush()
             os.fsync(temp_file.fileno())
-        os.replace(temp_name, target)
+        publish(temp_name, target)
     except BaseException:
         # Also on KeyboardInterrupt: leave no stray temp file beside the old output.
         Path(temp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def publish(temp_path: str | Path, target: str | Path) -> None:
+    """Rename a finished temporary file onto `target`, with the permissions a plain `open`
+    would have given it (mkstemp makes files owner-only, which would hide reports from the
+    editors sharing a folder)."""
+    os.chmod(temp_path, 0o666 & ~_current_umask())
+    os.replace(temp_path, target)
+
+
+def _current_umask() -> int:
+    # The only portable way to read the umask is to set it and put it back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
