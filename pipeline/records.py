@@ -249,6 +249,9 @@ class Source:
     archived_as: str = ""
     text: str = ""
     passages: tuple[Passage, ...] = ()
+    # What extraction had to do that a reader of the report should know, in plain words:
+    # a fallback reader used, a page or PDF cut at a size cap, malformed metadata ignored.
+    notes: tuple[str, ...] = ()
 
 
 # ── match ─────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,330 @@
+"""What kind of source a page is, and what design the research it reports has.
+
+    classify_source(url, page, ...)      ─▶ (kind, reasons)   from the domain table + page signals
+    kind_from_domain(url, ...)           ─▶ (kind, reasons)   for a source that could not be read
+    detect_study_designs(text, lexicon)  ─▶ designs
+
+Every kind decision carries its reasons (short phrases an editor can check), because a kind
+drives flags (COMMERCIAL_ONLY) and a wrong kind must be easy to see and to correct in the
+domain table. Cue lists live in configs/lexicons/source_signals.toml and study_designs.toml,
+the domain table in configs/source_kinds.toml. The page's metadata and visible text come from
+pipeline/pagemeta.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from .pagemeta import PageMetadata, host_of
+from .records import SourceKind
+
+__all__ = [
+    "classify_source",
+    "detect_study_designs",
+    "domain_entry",
+    "kind_from_domain",
+    "method_section_text",
+]
+
+_SPACES = re.compile(r"\s+")
+
+
+# ── domains ───────────────────────────────────────────────────────────────────────────────
+
+
+def domain_entry(host: str, table: Mapping[str, str]) -> tuple[str, str] | None:
+    """The most specific (domain, kind) entry of `table` matching `host`: a domain matches
+    itself and its subdomains, so "pubmed.ncbi.nlm.nih.gov" beats "nih.gov"."""
+    labels = host.split(".")
+    for index in range(len(labels)):
+        candidate = ".".join(labels[index:])
+        if candidate in table:
+            return candidate, table[candidate]
+    return None
+
+
+def _suffix_hit(host: str, suffixes: Sequence[str]) -> str:
+    for suffix in suffixes:
+        if host == suffix or host.endswith("." + suffix):
+            return suffix
+    return ""
+
+
+def kind_from_domain(
+    url: str, *, domain_kinds: Mapping[str, str], lexicon: Mapping[str, Any]
+) -> tuple[SourceKind, tuple[str, ...]]:
+    """The kind of a source known only by its address (a dead link): preprint servers,
+    the domain table and government suffixes; "unknown" otherwise."""
+    host = host_of(url)
+    preprint = _suffix_hit(host, lexicon.get("preprint", {}).get("domains", ()))
+    if preprint:
+        return "unknown", (f"domain {preprint} is a preprint server (not peer reviewed)",)
+    entry = domain_entry(host, domain_kinds)
+    if entry:
+        return entry[1], (f"domain {entry[0]} listed as {entry[1]}",)  # type: ignore[return-value]
+    suffix = _suffix_hit(host, lexicon.get("government", {}).get("domain_suffixes", ()))
+    if suffix:
+        return "government", (f"host ends in .{suffix} (government domain)",)
+    return "unknown", (f"no domain entry for {host or 'this address'}",)
+
+
+# ── kinds ─────────────────────────────────────────────────────────────────────────────────
+
+
+def classify_source(
+    url: str,
+    page: PageMetadata,
+    *,
+    domain_kinds: Mapping[str, str],
+    lexicon: Mapping[str, Any],
+) -> tuple[SourceKind, tuple[str, ...]]:
+    """The kind of a read source and the reasons for it, decided in this order:
+
+    1. a preprint server's domain → "unknown" (research, but not peer reviewed);
+    2. a domain-table entry of an authoritative kind (journals, government, professional
+       bodies) → that kind; nothing on the page overrides it (journals sell PDFs);
+    3. another domain-table entry → that kind, unless the page clearly sells (schema.org
+       Product/Offer, "add to cart", ...) and the kind may be overridden by commerce
+       ([precedence] commerce_overrides): then "commercial", and the reasons say so;
+    4. no entry: a government host suffix (.gov, .gov.uk, .gc.ca, ...) → "government";
+    5. no entry: scholarly metadata (citation_journal_title, citation_doi, ScholarlyArticle)
+       → "peer_reviewed";
+    6. no entry: clear selling → "commercial";
+    7. no entry: a publisher name only public bodies carry → "government";
+    8. no entry: cue scores per kind (strong cue 2, weak cue 1; the best at or above
+       [scoring] min_score wins, ties to the kind listed first in [scoring] order);
+    9. otherwise "unknown".
+    """
+    host = host_of(url)
+    preprint = _suffix_hit(host, lexicon.get("preprint", {}).get("domains", ()))
+    if preprint:
+        return "unknown", (f"domain {preprint} is a preprint server (not peer reviewed)",)
+    cues = _Cues(page, lexicon)
+    precedence = lexicon.get("precedence", {})
+    entry = domain_entry(host, domain_kinds)
+    if entry:
+        domain, kind = entry
+        reasons = [f"domain {domain} listed as {kind}"]
+        if kind in precedence.get("authoritative", ()):
+            return kind, tuple(reasons)  # type: ignore[return-value]
+        points, selling = cues.selling()
+        if points >= precedence.get("override_min_points", 2) and kind in precedence.get(
+            "commerce_overrides", ()
+        ):
+            return "commercial", (
+                *reasons,
+                *selling,
+                f"page signals of selling override the domain entry ({kind})",
+            )
+        reasons += [f"{reason} (noted, not decisive)" for reason in cues.affiliate()]
+        return kind, tuple(reasons)  # type: ignore[return-value]
+    suffix = _suffix_hit(host, lexicon.get("government", {}).get("domain_suffixes", ()))
+    if suffix:
+        return "government", (f"host ends in .{suffix} (government domain)",)
+    scholarly = cues.scholarly()
+    if scholarly:
+        return "peer_reviewed", tuple(scholarly)
+    points, selling = cues.selling()
+    if points:
+        return "commercial", tuple(selling)
+    public_body = cues.phrases_in(page.publisher, lexicon.get("government", {}).get("publisher_cues", ()))
+    if public_body:
+        return "government", (f"publisher '{page.publisher}' names a public body ('{public_body[0]}')",)
+    return cues.scored()
+
+
+class _Cues:
+    """The page's cue hits, computed once per list and kept for the reasons."""
+
+    def __init__(self, page: PageMetadata, lexicon: Mapping[str, Any]) -> None:
+        self.page = page
+        self.lexicon = lexicon
+        self.text = _normalize_cue_text(page.page_text)
+        self.types = set(page.schema_types)
+
+    def phrases_in(self, text: str, phrases: Sequence[str]) -> list[str]:
+        """The phrases of `phrases` found in `text` (whole words, case-insensitive)."""
+        if not text or not phrases:
+            return []
+        pattern = _phrase_pattern(tuple(phrases))
+        return list(dict.fromkeys(match.group(0) for match in pattern.finditer(_normalize_cue_text(text))))
+
+    def on_page(self, phrases: Sequence[str]) -> list[str]:
+        if not phrases:
+            return []
+        pattern = _phrase_pattern(tuple(phrases))
+        return list(dict.fromkeys(match.group(0) for match in pattern.finditer(self.text)))
+
+    def typed(self, names: Sequence[str]) -> list[str]:
+        return [name for name in names if name in self.types]
+
+    def scholarly(self) -> list[str]:
+        table = self.lexicon.get("scholarly", {})
+        reasons = [f"{name} present" for name in self.page.scholarly_fields[:3]]
+        reasons += [f"schema.org {name}" for name in self.typed(table.get("jsonld_types", ()))]
+        if self.page.doi and not reasons:
+            reasons.append(f"DOI {self.page.doi} declared by the source")
+        return reasons
+
+    def selling(self) -> tuple[int, list[str]]:
+        """How clearly the page sells (points: a shop button 1, Product markup with an Offer
+        price 2, without a price 1) and the reasons."""
+        table = self.lexicon.get("commercial", {})
+        points, reasons = 0, []
+        products = self.typed(table.get("jsonld_types", ()))
+        if products and self.page.offer_prices:
+            points, reasons = 2, [f"schema.org {products[0]} with Offer price ({self.page.offer_prices[0]})"]
+        elif "Product" in products:
+            points, reasons = 1, ["schema.org Product markup"]
+        buttons = self.on_page(table.get("strong_cues", ()))
+        return points + len(buttons), reasons + [f"'{cue}' on the page" for cue in buttons[:3]]
+
+    def affiliate(self) -> list[str]:
+        table = self.lexicon.get("commercial", {})
+        return [
+            f"affiliate disclosure ('{cue}')" for cue in self.on_page(table.get("affiliate_cues", ()))[:1]
+        ]
+
+    def prices(self) -> list[str]:
+        pattern = self.lexicon.get("commercial", {}).get("price_pattern", "")
+        if not pattern:
+            return []
+        return list(
+            dict.fromkeys(
+                match.group(0) for match in _compiled(pattern).finditer(self.page.page_text[:300_000])
+            )
+        )[:20]
+
+    def scored(self) -> tuple[SourceKind, tuple[str, ...]]:
+        """Step 8: each kind's score from its cue lists; the best at or above min_score."""
+        scoring = self.lexicon.get("scoring", {})
+        results: list[tuple[int, int, str, list[str]]] = []
+        for rank, kind in enumerate(scoring.get("order", ())):
+            score, hits = self._score(kind)
+            if score:
+                results.append((score, -rank, kind, hits))
+        if results:
+            score, _, kind, hits = max(results)
+            if score >= scoring.get("min_score", 2):
+                return kind, ("no domain entry; page signals decide", *hits[:4])  # type: ignore[return-value]
+        noted = [hit for *_, hits in results for hit in hits][:2]
+        return "unknown", ("no domain entry and no decisive page signal", *noted)
+
+    def _score(self, kind: str) -> tuple[int, list[str]]:
+        table = self.lexicon.get(kind, {})
+        strong = [f"schema.org {name}" for name in self.typed(table.get("jsonld_types", ()))]
+        strong += [f"'{cue}' on the page" for cue in self.on_page(table.get("strong_cues", ()))]
+        weak = [f"schema.org {name}" for name in self.typed(table.get("weak_jsonld_types", ()))]
+        # A weak cue inside a strong one ("reviewed by" in "medically reviewed by") is no second hit.
+        weak += [
+            f"'{cue}' on the page"
+            for cue in self.on_page(table.get("weak_cues", ()))
+            if not any(cue in hit for hit in strong)
+        ]
+        if kind == "professional_body":
+            names = " ; ".join((self.page.publisher, *self.page.organization_names))
+            strong += [
+                f"organisation name has '{cue}'"
+                for cue in self.phrases_in(names, table.get("name_cues", ()))[:1]
+            ]
+        elif kind == "commercial":
+            weak += self.affiliate()
+            prices = self.prices()
+            if len(prices) >= self.lexicon.get("commercial", {}).get("min_prices", 2):
+                weak.append(f"{len(prices)} prices shown ({', '.join(prices[:2])})")
+        elif kind == "blog":
+            if self.page.personal_blog:
+                strong.append("schema.org BlogPosting by a person, no organisation")
+            generator = self.phrases_in(self.page.generator, table.get("generators", ()))
+            weak += [f"made with {generator[0]}"] if generator else []
+        return 2 * len(strong) + len(weak), strong + weak
+
+
+def _normalize_cue_text(text: str) -> str:
+    return _SPACES.sub(" ", text.lower().replace("’", "'").replace("\u00a0", " "))
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of whole-word phrases, longest first so "shop now" beats "shop"."""
+    ordered = sorted({phrase.lower() for phrase in phrases if phrase}, key=len, reverse=True)
+    body = "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# ── study designs ─────────────────────────────────────────────────────────────────────────
+
+
+def detect_study_designs(text: str, lexicon: Mapping[str, Any]) -> tuple[str, ...]:
+    """The study designs `text` states, in order of first mention (e.g. ("cross_sectional",)).
+
+    Cues are whole phrases from the lexicon's [designs]; hyphens count as spaces. A cue is
+    ignored when a [guards] phrase stands just before it in the same sentence ("no
+    randomised trials") or right after it ("... trials are needed").
+    """
+    designs = lexicon.get("designs", {})
+    guards = lexicon.get("guards", {})
+    window = int(guards.get("window_words", 4))
+    before = _phrase_pattern(tuple(guards.get("before", ()))) if guards.get("before") else None
+    after = _phrase_pattern(tuple(guards.get("after", ()))) if guards.get("after") else None
+    normalized = _design_text(text)
+    first_seen: dict[str, int] = {}
+    for design, cues in designs.items():
+        if not cues:
+            continue
+        for match in _phrase_pattern(tuple(_design_text(cue) for cue in cues)).finditer(normalized):
+            if _guarded(normalized, match.start(), match.end(), window, before, after):
+                continue
+            first_seen[design] = match.start()
+            break
+    return tuple(sorted(first_seen, key=first_seen.__getitem__))
+
+
+def _design_text(text: str) -> str:
+    return _SPACES.sub(" ", re.sub(r"[-‐‑‒–—]", " ", text.lower().replace("’", "'")))
+
+
+def _guarded(
+    text: str,
+    start: int,
+    end: int,
+    window: int,
+    before: re.Pattern[str] | None,
+    after: re.Pattern[str] | None,
+) -> bool:
+    sentence_start = max(text.rfind(mark, 0, start) for mark in (". ", "? ", "! ", "; ", "\n")) + 1
+    lead = text[sentence_start:start].split()[-window:]
+    if before and before.search(" ".join(lead)):
+        return True
+    trail = " ".join(text[end : end + 80].split()[: window + 1])
+    return bool(after and after.match(trail.strip()))
+
+
+def method_section_text(
+    blocks: Sequence[tuple[str, bool]], lexicon: Mapping[str, Any], *, limit: int = 20_000
+) -> str:
+    """The text under headings that name a paper's own methods ("Methods", "Study design",
+    "Abstract"; the study_designs lexicon's [sections]), where a paper states its design.
+    `blocks` are (text, is_heading) pairs in order; at most `limit` characters."""
+    headings = tuple(lexicon.get("sections", {}).get("method_headings", ()))
+    if not headings:
+        return ""
+    pattern = _phrase_pattern(headings)
+    kept: list[str] = []
+    size = 0
+    inside = False
+    for text, is_heading in blocks:
+        if is_heading:
+            inside = bool(pattern.search(_normalize_cue_text(text)))
+        elif inside and size < limit:
+            kept.append(text[: limit - size])
+            size += len(kept[-1])
+    return "\n".join(kept)
