@@ -76,7 +76,7 @@ class MatchSettings:
     support_min: float = 0.70
     partial_min: float = 0.40
     quote_min: float = 90.0
-    union_support_min: float = 0.90
+    union_support_min: float = 0.85
     union_partial_min: float = 0.35
     contradiction_min: float = 0.50
     context_weight: float = 0.85
@@ -99,6 +99,7 @@ class AssessSettings:
     )
     quote_min_words: int = 3
     nonhuman_designs: tuple[str, ...] = ("animal", "in_vitro")
+    causal_designs: tuple[str, ...] = ("randomized_trial", "systematic_review", "meta_analysis")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,8 @@ _QUOTE_TRANSLATION = str.maketrans(
         "’": "'",
         "‚": "'",
         "‛": "'",
-        "‑": "-",  # non-breaking hyphen, common in pasted web text
+        "\u2010": "-",  # hyphen; NFKC turns the non-breaking hyphen (U+2011) into this
+        "\u2011": "-",  # non-breaking hyphen, common in pasted web text
         "–": "-",
         "—": "-",
         "\u00a0": " ",

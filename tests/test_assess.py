@@ -1,0 +1,354 @@
+"""Assess: every flag rule, raised when it should be and NOT raised on a sound claim.
+
+The sources and claims are a small world written for these tests (gardening and health), run
+through the real match stage so the flags rest on real evidence rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.assess import assess_claims
+from pipeline.assess_names import named_outlets
+from pipeline.assess_strength import claim_strength
+from pipeline.assess_text import quoted_spans
+from pipeline.config import load_settings
+from pipeline.match import match_claims
+from pipeline.records import Article, Claim, Passage, Source
+from pipeline.text import sentence_spans
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings()
+
+
+def make_source(source_id, text, **fields):
+    spans = sentence_spans(text)
+    passages = []
+    for n, (start, end) in enumerate(spans):
+        low, high = spans[max(0, n - 1)][0], spans[min(len(spans) - 1, n + 1)][1]
+        passages.append(Passage(f"{source_id}:p{n + 1}", source_id, text[start:end], start, end, text[low:high]))
+    return Source(source_id, fields.pop("url"), "ok", text=text, passages=tuple(passages), **fields)
+
+
+SOURCES = (
+    make_source("1", "Kneeling on a foam pad and weeding slowly are easy ways to relax outdoors. "
+                     "Many readers say an hour of weeding leaves them calmer.",
+                url="https://www.gardenweekly.example.com/relax", publisher="Garden Weekly", kind="health_media",
+                title="Five calm jobs for a spring afternoon"),
+    make_source("2", "We surveyed 240 retired men with hypertension. "
+                     "Weekly gardening was associated with lower systolic blood pressure. "
+                     "Gardeners also reported less anxiety than non-gardeners. "
+                     "These results may not apply to other groups.",
+                url="https://journal.example.org/bp-gardening", kind="peer_reviewed", study_designs=("cross_sectional",),
+                title="Gardening and blood pressure in retired men with hypertension: a cross-sectional study"),
+    make_source("3", "Horticultural therapy may improve mood in older adults. "
+                     "Group sessions give structure to the week.",
+                url="https://www.rhta.example.org.uk/about", kind="professional_body",
+                publisher="Royal Horticultural Therapy Association", title="About horticultural therapy"),
+    make_source("4", "Our heirloom seeds make gardening better than any gym for your mind. "
+                     "Growing your own food lets you reconnect with the rhythm of the seasons.",
+                url="https://seedshop.example.com/why-grow", kind="commercial", title="Why grow your own"),
+    make_source("5", "In this randomised trial, a 12-week gardening programme reduced depressive symptoms "
+                     "compared with a waiting list.",
+                url="https://trials.example.org/garden-rct", kind="peer_reviewed",
+                study_designs=("randomized_trial",), title="A gardening programme for depression"),
+    Source("6", "https://gone.example.net/page", "http_error", http_status=404,
+           reason="the server answered 404 Not Found"),
+    make_source("7", "Adults should do at least 150 minutes of moderate activity a week.",
+                url="https://health.example.gov/activity", kind="government", title="Physical activity guidelines"),
+)
+
+
+def flags_for(settings, text, *cites, sources=SOURCES):
+    """The flags of one claim, checked against `sources`, as {code: flag}."""
+    claim = Claim("c1", text, "section", 0, len(text), tuple(cites))
+    evidence, judgements = match_claims([claim], sources, settings)
+    article = Article("t", "mem", "0", text, (claim,), ())
+    flags = assess_claims(article, sources, evidence, judgements, settings)
+    assert all(flag.claim_id == "c1" and flag.message.endswith(".") for flag in flags)
+    return {flag.code: flag for flag in flags}, judgements[0]
+
+
+# ── the negative that matters most: a sound claim gets no flag at all ─────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "cites"),
+    [("In retired men with hypertension, weekly gardening was associated with lower systolic blood pressure.", ("2",)),
+     ("Horticultural therapy may improve mood in older adults, according to the RHTA.", ("3",)),
+     ("Garden Weekly notes that weeding slowly is an easy way to relax outdoors.", ("1",)),
+     ("A 12-week gardening programme reduced depressive symptoms in a randomised trial.", ("5",))],
+)
+def test_a_well_supported_hedged_scoped_claim_gets_no_flag(settings, text, cites):
+    flags, judgement = flags_for(settings, text, *cites)
+    assert flags == {}, {code: flag.message for code, flag in flags.items()}
+    assert judgement.verdict == "supported"
+
+
+# ── verdict flags ─────────────────────────────────────────────────────────────────────────
+
+
+def test_unsupported_claim(settings):
+    flags, judgement = flags_for(settings, "Weeding outdoors cures migraines in children.", "7")
+    assert judgement.verdict == "unsupported"
+    assert flags["UNSUPPORTED"].severity == "high"
+    assert "[7]" in flags["UNSUPPORTED"].message
+
+
+def test_partial_support_names_the_missing_terms(settings):
+    flags, judgement = flags_for(
+        settings, "In retired men with hypertension, weekly gardening was associated with lower systolic "
+                  "blood pressure and fewer strokes and heart attacks.", "2")
+    assert judgement.verdict == "partially_supported"
+    assert '"strokes", "heart", "attacks"' in flags["PARTIAL_SUPPORT"].message
+    assert "UNSUPPORTED" not in flags
+
+
+def test_contradicted_claim_quotes_the_passage(settings):
+    flags, judgement = flags_for(
+        settings, "In retired men with hypertension, weekly gardening was associated with higher systolic "
+                  "blood pressure.", "2")
+    assert judgement.verdict == "contradicted"
+    flag = flags["CONTRADICTED"]
+    assert flag.severity == "high" and flag.passage_id == "2:p2"
+    assert "lower systolic" in flag.evidence
+
+
+def test_absence_claim_is_info_and_never_unsupported(settings):
+    flags, judgement = flags_for(settings, "No randomised trials have compared gardening with swimming.", "5")
+    assert judgement.verdict == "unverifiable"
+    assert flags["ABSENCE_CLAIM"].severity == "info"
+    assert '"No randomised trials"' in flags["ABSENCE_CLAIM"].message
+    assert not {"UNSUPPORTED", "PARTIAL_SUPPORT"} & set(flags)
+
+
+# ── availability ──────────────────────────────────────────────────────────────────────────
+
+
+def test_uncited_claim(settings):
+    flags, judgement = flags_for(settings, "Most gardeners sleep better in summer.")
+    assert judgement.verdict == "unverifiable"
+    assert set(flags) == {"UNCITED"}
+
+
+def test_unavailable_source_alone_is_high_and_says_why(settings):
+    flags, _ = flags_for(settings, "Weeding lowers blood pressure.", "6")
+    flag = flags["SOURCE_UNAVAILABLE"]
+    assert flag.severity == "high" and flag.source_id == "6"
+    assert "404 Not Found" in flag.message
+    assert "UNSUPPORTED" not in flags  # nothing could be checked: not the claim's fault
+
+
+def test_unavailable_source_beside_a_supporting_one_is_low(settings):
+    flags, judgement = flags_for(
+        settings, "In retired men with hypertension, weekly gardening was associated with lower systolic "
+                  "blood pressure.", "2", "6")
+    assert judgement.verdict == "supported"
+    assert flags["SOURCE_UNAVAILABLE"].severity == "low"
+    assert set(flags) == {"SOURCE_UNAVAILABLE"}
+
+
+# ── exact words ───────────────────────────────────────────────────────────────────────────
+
+
+def test_number_mismatch_quotes_both_numbers(settings):
+    flags, _ = flags_for(settings, "A survey of 420 retired men with hypertension linked weekly gardening "
+                                   "to lower systolic blood pressure.", "2")
+    flag = flags["NUMBER_MISMATCH"]
+    assert '"420 retired men"' in flag.message and '"240 retired men"' in flag.message
+    assert flag.passage_id == "2:p1"
+
+
+def test_a_number_found_elsewhere_in_the_source_is_no_mismatch(settings):
+    flags, _ = flags_for(settings, "A survey of 240 retired men with hypertension linked weekly gardening "
+                                   "to lower systolic blood pressure.", "2")
+    assert "NUMBER_MISMATCH" not in flags
+
+
+def test_misquote_raised_for_words_the_source_never_used(settings):
+    flags, _ = flags_for(settings, "A seed shop says growing food helps you “rediscover the pulse of nature”.", "4")
+    flag = flags["MISQUOTE"]
+    assert flag.severity == "high"
+    assert "rediscover the pulse of nature" in flag.message
+
+
+def test_quote_found_near_verbatim_is_not_flagged(settings):
+    # Curly quotes, a capital and changed punctuation still match the source's wording.
+    flags, _ = flags_for(settings, "A seed shop says growing food lets you ‘Reconnect with the rhythm of the seasons!’", "4")
+    assert "MISQUOTE" not in flags
+
+
+def test_apostrophes_and_one_word_scare_quotes_are_not_quotations():
+    assert quoted_spans("The gardeners' plots and the shop's range") == []
+    assert quoted_spans("So-called “grounding” is popular") == ["grounding"]
+    assert quoted_spans("She said 'dig deep and wait' twice") == ["dig deep and wait"]
+
+
+# ── attribution ───────────────────────────────────────────────────────────────────────────
+
+
+def test_named_outlet_whose_cited_source_does_not_say_it(settings):
+    flags, _ = flags_for(settings, "Garden Weekly and the RHTA both recommend weeding slowly to relax outdoors.", "1", "3")
+    flag = flags["MISATTRIBUTION"]
+    assert '"RHTA"' in flag.message and flag.source_id == "3"
+    assert "Garden Weekly" not in flag.message
+
+
+def test_named_outlet_that_is_not_cited(settings):
+    flags, _ = flags_for(settings, "According to the NHS, weeding slowly is an easy way to relax outdoors.", "1")
+    flag = flags["MISATTRIBUTION"]
+    assert flag.severity == "high" and '"NHS"' in flag.message
+
+
+def test_outlet_cited_elsewhere_is_named_as_such(settings):
+    flags, _ = flags_for(settings, "Garden Weekly says horticultural therapy may improve mood in older adults.", "3")
+    assert "[1], cited elsewhere" in flags["MISATTRIBUTION"].message
+
+
+def test_names_are_found_by_position_not_by_a_list(settings):
+    lexicon = settings.lexicon("attribution")
+    names = lambda text: [m.name for m in named_outlets(text, lexicon)]  # noqa: E731
+    assert names("Bloom Daily and PlotWise both highlight mulching.") == ["Bloom Daily", "PlotWise"]
+    assert names("Several readers and two surveys say mulching helps.") == []
+    assert names("GrowHub and other outlets note that mulch helps.") == ["GrowHub"]
+    assert names("Mulch helps, according to the Soil Association.") == ["Soil Association"]
+
+
+# ── wording ───────────────────────────────────────────────────────────────────────────────
+
+
+def test_causal_claim_on_a_cross_sectional_study(settings):
+    flags, _ = flags_for(settings, "In retired men with hypertension, weekly gardening lowers systolic blood pressure.", "2")
+    flag = flags["CAUSAL_OVERSTATEMENT"]
+    assert flag.severity == "high"
+    assert '"lowers"' in flag.message and '"associated with"' in flag.message
+    assert "cross-sectional study [2]" in flag.message
+    assert flag.evidence.startswith("Weekly gardening was associated")
+
+
+def test_causal_claim_on_a_randomised_trial_is_fine(settings):
+    flags, _ = flags_for(settings, "A 12-week gardening programme reduces depressive symptoms.", "5")
+    assert "CAUSAL_OVERSTATEMENT" not in flags
+
+
+def test_hedged_evidence_stated_as_certain(settings):
+    flags, _ = flags_for(settings, "Horticultural therapy improves mood in older adults.", "3")
+    flag = flags["CERTAINTY_OVERSTATEMENT"]
+    assert '"may"' in flag.message and flag.source_id == "3"
+    assert "CAUSAL_OVERSTATEMENT" not in flags  # the source is no observational study
+
+
+def test_absolutes_flagged_unless_negated(settings):
+    flags, _ = flags_for(settings, "Weeding slowly always helps you relax outdoors.", "1")
+    assert '"always"' in flags["CERTAINTY_OVERSTATEMENT"].message
+    flags, _ = flags_for(settings, "Weeding slowly does not always help you relax outdoors.", "1")
+    assert "CERTAINTY_OVERSTATEMENT" not in flags
+
+
+def test_superiority_on_commercial_source_only_is_high(settings):
+    flags, _ = flags_for(settings, "Gardening is better than any gym for your mind.", "4")
+    assert flags["SUPERIORITY_CLAIM"].severity == "high"
+    assert '"better than"' in flags["SUPERIORITY_CLAIM"].message
+    assert flags["COMMERCIAL_ONLY"].severity == "medium"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Seed shops claim that gardening is better than any gym for your mind.",
+     "Gardening being better than any gym for your mind is not established."],
+)
+def test_reported_or_doubted_superiority_is_not_flagged(settings, text):
+    flags, _ = flags_for(settings, text, "4")
+    assert "SUPERIORITY_CLAIM" not in flags
+
+
+def test_superiority_backed_by_research_is_low(settings):
+    flags, _ = flags_for(settings, "A 12-week gardening programme was better than a waiting list for "
+                                   "depressive symptoms.", "5")
+    assert flags["SUPERIORITY_CLAIM"].severity == "low"
+    assert "COMMERCIAL_ONLY" not in flags
+
+
+# ── scope ─────────────────────────────────────────────────────────────────────────────────
+
+
+def test_generalization_from_a_restricted_study_population(settings):
+    flags, _ = flags_for(settings, "Weekly gardening is associated with lower systolic blood pressure.", "2")
+    flag = flags["GENERALIZATION"]
+    assert flag.severity == "medium"
+    assert "retired men with hypertension" in flag.message
+
+
+def test_partly_scoped_claim_is_a_low_generalization(settings):
+    flags, _ = flags_for(settings, "In men, weekly gardening is associated with lower systolic blood pressure.", "2")
+    assert flags["GENERALIZATION"].severity == "low"
+    assert '"hypertension"' in flags["GENERALIZATION"].message
+
+
+def test_a_guide_mentioning_a_group_in_passing_does_not_restrict_scope(settings):
+    source = make_source("8", "Many older women find weeding slowly an easy way to relax outdoors.",
+                         url="https://tips.example.com/relax", kind="health_media", title="Relaxing outdoors")
+    flags, _ = flags_for(settings, "Weeding slowly is an easy way to relax outdoors.", "8", sources=(source,))
+    assert "GENERALIZATION" not in flags
+
+
+def test_commercial_only_needs_a_health_claim(settings):
+    flags, _ = flags_for(settings, "Heirloom seeds let you grow your own food.", "4")
+    assert "COMMERCIAL_ONLY" not in flags
+
+
+# ── claim strength ────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "cue"),
+    [("Mulching reduces weeds in raised beds.", "causal", "reduces"),
+     ("Mulching can reduce weeds.", "causal", "can reduce"),
+     ("Mulching may reduce weeds in raised beds.", "conditional_causal", "may reduce"),
+     ("Mulching was associated with fewer weeds.", "correlational", "associated with"),
+     ("Weed counts were reduced in mulched beds.", "correlational", "were reduced"),
+     ("Further studies should test whether mulching reduces weeds.", "none", ""),
+     ("The beds were measured in May.", "none", "")],
+)
+def test_claim_strength(settings, text, label, cue):
+    strength = claim_strength(text, settings.lexicon("strength"))
+    assert (strength.label, strength.cue) == (label, cue)
+
+
+def test_hedged_and_qualified(settings):
+    lexicon = settings.lexicon("strength")
+    assert claim_strength("Results suggest mulching helps.", lexicon).hedged
+    plain = claim_strength("Mulching reduces weeds.", lexicon)
+    assert not plain.hedged and not plain.qualified
+    assert claim_strength("Mulching can reduce weeds.", lexicon).qualified
+
+
+def test_group_given_only_as_an_example_is_a_generalization(settings):
+    flags, _ = flags_for(settings, "Weekly gardening is associated with lower systolic blood pressure in older people, "
+                                   "such as retired men with hypertension.", "2")
+    assert '("such as")' in flags["GENERALIZATION"].message
+
+
+def test_attribution_is_judged_on_the_clause_that_names_the_outlet(settings):
+    text = ("Composting heirloom tomatoes doubles their yield; Garden Weekly notes that weeding slowly "
+            "is an easy way to relax outdoors.")
+    flags, _ = flags_for(settings, text, "1")
+    assert "MISATTRIBUTION" not in flags
+    flags, _ = flags_for(settings, "Garden Weekly notes that composting heirloom tomatoes doubles their yield.", "1")
+    assert '"Garden Weekly"' in flags["MISATTRIBUTION"].message
+
+
+def test_animal_study_stated_of_people_is_a_high_generalization(settings):
+    # The passage never says what the subjects were: the study design does.
+    source = make_source("9", "Subjects given daily access to a garden enclosure showed lower stress hormone levels.",
+                         url="https://lab.example.org/rats", kind="peer_reviewed", study_designs=("animal",),
+                         title="Enriched environments and stress hormones")
+    flags, _ = flags_for(settings, "Daily garden access is associated with lower stress hormone levels.", "9",
+                         sources=(source,))
+    assert flags["GENERALIZATION"].severity == "high"
+    assert '"animal research" (its study design)' in flags["GENERALIZATION"].message
+    flags, _ = flags_for(settings, "In rats, daily garden access is associated with lower stress hormone levels.",
+                         "9", sources=(source,))
+    assert "GENERALIZATION" not in flags

@@ -1,0 +1,234 @@
+"""Match: retrieval, scores, relations and verdicts, on small records written for the test."""
+
+from __future__ import annotations
+
+import bm25s
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.match import judge_passages, match_claims
+from pipeline.records import Claim, Passage, Source
+from pipeline.text import sentence_spans
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings()
+
+
+def make_source(source_id, text, *, status="ok", reason="", **fields):
+    """A readable source whose passages are the sentences of `text`, with ±1 context."""
+    spans = sentence_spans(text)
+    passages = []
+    for n, (start, end) in enumerate(spans):
+        low, high = spans[max(0, n - 1)][0], spans[min(len(spans) - 1, n + 1)][1]
+        passages.append(Passage(f"{source_id}:p{n + 1}", source_id, text[start:end], start, end, text[low:high]))
+    if status != "ok":
+        passages = []
+    return Source(source_id, fields.pop("url", f"https://site{source_id}.example.org/page"), status,
+                  reason=reason, text=text, passages=tuple(passages), **fields)
+
+
+GARDEN = (
+    "Gardening outdoors lowers stress in adults who garden weekly. "
+    "Tomatoes need six hours of sun a day. "
+    "Compost improves soil structure over a season."
+)
+
+
+# ── judge_passages (the `claimcheck evidence` verb) ───────────────────────────────────────
+
+
+def test_paraphrase_ranks_first_and_supports(settings):
+    passages = ["Tomatoes need full sun.", "Weekly gardening reduces stress in adults.", "Soil needs compost."]
+    judged = judge_passages("Gardening every week lowers stress for adults.", passages, settings)
+    assert judged.ranking[0] == 1
+    assert judged.verdict == "supported"
+    assert judged.evidence == (1,)
+    assert all(0.0 <= score <= 1.0 for score in judged.scores)
+    assert judged.scores[1] > 0.55 > judged.scores[0]
+    assert judged.relations[1] == "supports"
+
+
+def test_unrelated_passages_leave_the_claim_unsupported(settings):
+    judged = judge_passages("Gardening lowers stress.", ["Bridges need steel.", "Rivers flood in spring."], settings)
+    assert judged.verdict == "unsupported"
+    assert judged.evidence == ()
+    assert set(judged.relations) == {None}
+    assert sorted(judged.ranking) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("passage", "cue"),
+    [("Weekly gardening did not reduce stress in adults.", "not"),
+     ("Weekly gardening increased stress in adults.", "increased")],
+)
+def test_negated_or_reversed_passage_contradicts(settings, passage, cue):
+    judged = judge_passages("Weekly gardening reduces stress in adults.", [passage], settings)
+    assert judged.verdict == "contradicted"
+    assert judged.relations == ("contradicts",)
+    assert cue in judged.reason
+
+
+def test_different_number_of_the_same_kind_contradicts(settings):
+    judged = judge_passages("Gardening lowered stress in 40% of adults.",
+                            ["Gardening lowered stress in 14% of adults."], settings)
+    assert judged.verdict == "contradicted"
+    assert "40%" in judged.reason and "14%" in judged.reason
+
+
+@pytest.mark.parametrize(
+    "passage",
+    ["Gardening lowered stress in two in five adults.",  # the same number, written in words
+     "Not only did gardening lower stress in 40% of adults, it also improved sleep.",  # "not only"
+     "Gardening lowers stress in 40% of adults, without any cost."],  # negation of another term
+)
+def test_agreeing_passages_are_not_contradictions(settings, passage):
+    judged = judge_passages("Gardening lowers stress in 40% of adults.", [passage], settings)
+    assert judged.verdict == "supported", judged.reason
+    assert judged.relations == ("supports",)
+
+
+def test_claim_with_an_uncovered_part_is_partially_supported(settings):
+    judged = judge_passages(
+        "Weekly gardening lowers stress and cures insomnia in adults.",
+        ["Weekly gardening lowers stress in adults."], settings)
+    assert judged.verdict == "partially_supported"
+    assert "insomnia" in judged.reason
+
+
+def test_abbreviation_and_synonym_count_as_the_same_terms(settings):
+    judged = judge_passages("NPSA lowered anxiety.",
+                            ["Non-penetrative sexual activities reduced anxiety."], settings)
+    assert judged.verdict == "supported"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["No randomized trials have compared gardening with walking.",
+     "There is no evidence that gardening cures insomnia.",
+     "Whether gardening helps sleep has not been studied."],
+)
+def test_absence_claims_are_unverifiable(settings, claim):
+    judged = judge_passages(claim, ["Gardening was compared with walking in a trial."], settings)
+    assert judged.verdict == "unverifiable"
+    assert "absence" in judged.reason
+
+
+def test_a_finding_of_no_effect_is_not_an_absence_claim(settings):
+    judged = judge_passages("The trial found no effect of gardening on sleep.",
+                            ["The trial found no effect of gardening on sleep."], settings)
+    assert judged.verdict == "supported"
+
+
+# ── match_claims ──────────────────────────────────────────────────────────────────────────
+
+
+def test_one_judgement_per_claim_in_claim_order(settings):
+    sources = [make_source("1", GARDEN)]
+    claims = [Claim(f"c{n}", text, "s", 0, 1, cites) for n, (text, cites) in enumerate([
+        ("Compost improves soil structure.", ("1",)),
+        ("Tomatoes need six hours of sun.", ()),
+        ("Gardening lowers stress in adults.", ("1",)),
+    ])]
+    evidence, judgements = match_claims(claims, sources, settings)
+    assert [j.claim_id for j in judgements] == ["c0", "c1", "c2"]
+    assert [j.verdict for j in judgements] == ["supported", "unverifiable", "supported"]
+    assert "cites no source" in judgements[1].reason
+    assert {e.claim_id for e in evidence} == {"c0", "c2"}  # nothing is matched for an uncited claim
+    best = max((e for e in evidence if e.claim_id == "c0"), key=lambda e: e.score)
+    assert best.passage_id == "1:p3" and best.relation == "supports"
+    assert best.coverage == 1.0 and best.missing == ()
+
+
+def test_evidence_fills_coverage_and_missing(settings):
+    sources = [make_source("1", GARDEN)]
+    claim = Claim("c1", "Compost improves soil structure and drainage.", "s", 0, 1, ("1",))
+    evidence, _ = match_claims([claim], sources, settings)
+    best = max(evidence, key=lambda e: e.score)
+    assert best.missing == ("drainage",)
+    assert best.coverage == pytest.approx(4 / 5)
+
+
+def test_unavailable_sources_make_the_claim_unverifiable_with_the_reason(settings):
+    sources = [make_source("1", "", status="timeout", reason="the server did not answer within 45 s")]
+    claims = [Claim("c1", "Gardening lowers stress.", "s", 0, 1, ("1", "7"))]
+    evidence, judgements = match_claims(claims, sources, settings)
+    assert evidence == ()
+    assert judgements[0].verdict == "unverifiable"
+    assert "did not answer" in judgements[0].reason
+    assert "[7] is not in the reference list" in judgements[0].reason
+
+
+def test_top_k_is_kept_and_every_cited_source_keeps_its_best(settings):
+    many = " ".join(f"Gardening lowers stress in group {n} of adults." for n in range(12))
+    sources = [make_source("1", many), make_source("2", "Gardening in parks lowers stress a little.")]
+    claim = Claim("c1", "Gardening lowers stress in adults.", "s", 0, 1, ("1", "2"))
+    small = load_settings()
+    evidence, _ = match_claims([claim], sources, small)
+    assert len([e for e in evidence if e.source_id == "1"]) == small.match.top_k
+    assert [e.source_id for e in evidence].count("2") == 1
+    assert [e.score for e in evidence] == sorted((e.score for e in evidence), reverse=True)
+
+
+def test_outlet_names_are_not_terms_the_source_must_carry(settings):
+    source = make_source("1", GARDEN, url="https://www.greenthumbdaily.com/stress", publisher="Green Thumb Daily")
+    claim = Claim("c1", "Green Thumb Daily notes that gardening lowers stress in adults.", "s", 0, 1, ("1",))
+    evidence, judgements = match_claims([claim], [source], settings)
+    assert judgements[0].verdict == "supported"
+    assert all("green" not in e.missing and "daily" not in e.missing for e in evidence)
+
+
+def test_a_claim_split_over_two_sources_is_supported_together(settings):
+    sources = [make_source("1", "Weekly gardening lowers stress in adults."),
+               make_source("2", "Tending vegetables outdoors improves sleep quality.")]
+    claim = Claim("c1", "Weekly gardening lowers stress and improves sleep quality.", "s", 0, 1, ("1", "2"))
+    _, judgements = match_claims([claim], sources, settings)
+    assert judgements[0].verdict in ("supported", "partially_supported")
+    one_source = match_claims([claim], sources[:1], settings)[1][0]
+    assert one_source.score < judgements[0].score
+
+
+def test_context_window_helps_a_sentence_only_in_proportion_to_what_it_says(settings):
+    text = "Weekly gardening lowers stress. It also improves sleep quality. Paths need gravel."
+    source = make_source("1", text)
+    claim = Claim("c1", "Weekly gardening lowers stress and improves sleep quality.", "s", 0, 1, ("1",))
+    evidence, _ = match_claims([claim], [source], settings)
+    scores = {e.passage_id: e.score for e in evidence}
+    alone = judge_passages(claim.text, [source.passages[0].text], settings).scores[0]
+    assert scores["1:p1"] > alone  # its neighbour carries the rest of the claim
+    assert "1:p3" not in scores  # a sentence saying none of it inherits nothing
+
+
+def test_each_source_set_is_indexed_once_not_once_per_claim(settings, monkeypatch):
+    calls = []
+    original = bm25s.BM25.index
+    monkeypatch.setattr(bm25s.BM25, "index", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    sources = [make_source("1", GARDEN), make_source("2", "Compost feeds worms.")]
+    claims = [Claim(f"c{n}", "Compost improves soil.", "s", 0, 1, ("1", "2")) for n in range(5)]
+    match_claims(claims, sources, settings)
+    assert len(calls) == 1
+
+
+def test_unsupported_with_an_unreadable_citation_is_unverifiable(settings):
+    sources = [make_source("1", GARDEN), make_source("2", "", status="http_error", reason="the server answered 410 Gone")]
+    claim = Claim("c1", "Pruning roses in winter doubles their blooms.", "s", 0, 1, ("1", "2"))
+    _, judgements = match_claims([claim], sources, settings)
+    assert judgements[0].verdict == "unverifiable"
+    assert "410 Gone" in judgements[0].reason
+    alone = match_claims([Claim("c1", claim.text, "s", 0, 1, ("1",))], sources, settings)[1][0]
+    assert alone.verdict == "unsupported"
+
+
+def test_a_long_claim_said_over_several_sentences_is_not_unsupported(settings):
+    text = ("Mulching keeps soil moist through dry weeks. "
+            "Raised beds warm up earlier in spring. "
+            "Companion planting with marigolds deters aphids. "
+            "Rotating crops each year limits soil-borne disease.")
+    claim = Claim("c1", "Keen growers mulch to keep soil moist, build raised beds that warm up early, plant marigolds "
+                        "beside crops to deter aphids, and rotate crops to limit soil-borne disease.", "s", 0, 1, ("1",))
+    evidence, judgements = match_claims([claim], [make_source("1", text)], settings)
+    assert judgements[0].verdict in ("supported", "partially_supported")
+    assert {e.passage_id for e in evidence} >= {"1:p1", "1:p2", "1:p3", "1:p4"}
+    unrelated = match_claims([claim], [make_source("1", GARDEN)], settings)[1][0]
+    assert unrelated.verdict == "unsupported"
