@@ -1,0 +1,245 @@
+"""The one ordered sequence of stages: the only module that wires them together.
+
+`check_article` runs, in order:
+
+    1. read     the article's bytes: from its file, or fetched when it is an http(s) URL
+    2. ingest   bytes → Article (claims with their citations, references)
+    3. fetch    references → Snapshot | FetchFailure, every response archived to WARC
+                (from the network, or replayed from an archive with no network at all)
+    4. extract  snapshots → Sources (kind, metadata, passages)
+    5. match    claims × passages → Evidence, one Judgement per claim
+    6. assess   everything → Flags
+    7. graph    the claim–evidence graph, and the summary queries on it
+    8. report   report.json / report.md / report.html / graph.graphml, atomically
+
+Each stage is a pure function of the records before it; only steps 1, 3 and 8 touch the
+outside world, and they do it here or in their own modules, never inside a pure stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import archive, assess, extract, fetch, graph, ingest, match
+from .config import Settings
+from .errors import ArchiveError, ArticleError, ArticleFetchError, UsageError
+from .records import Article, FetchFailure, Reference, Report, Snapshot, Source
+from .report import write_reports
+
+ARCHIVE_NAME = "sources.warc.gz"
+GRAPH_NAME = "graph.graphml"
+STAGES = ("read", "ingest", "fetch", "extract", "match", "assess", "graph", "report")
+
+
+class Progress(Protocol):
+    """What the runner tells whoever is watching (the CLI draws bars or prints lines)."""
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        """A stage begins; `total` is the number of steps when known."""
+
+    def advance(self, stage: str, detail: str = "") -> None:
+        """One step of the stage is done."""
+
+    def finish(self, stage: str) -> None:
+        """The stage is done."""
+
+
+class SilentProgress:
+    """Progress that shows nothing (library use, tests, --quiet)."""
+
+    def start(self, stage: str, total: int | None = None) -> None:  # noqa: D102
+        pass
+
+    def advance(self, stage: str, detail: str = "") -> None:  # noqa: D102
+        pass
+
+    def finish(self, stage: str) -> None:  # noqa: D102
+        pass
+
+    def __enter__(self) -> SilentProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    """What to check and where from.
+
+    `archive`: replay sources from this WARC instead of the network. `offline`: the same with
+    the article's default archive (`<article stem>.warc.gz` beside it).
+    """
+
+    article: str
+    out_dir: Path | None = None
+    archive: Path | None = None
+    offline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """The report of one run and the files written for it."""
+
+    report: Report
+    outputs: dict[str, Path]
+
+
+def is_url(location: str) -> bool:
+    """Whether `location` is an http(s) URL rather than a path."""
+    return urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def article_slug(location: str) -> str:
+    """A folder name for a run's outputs: the file stem, or host and path of a URL."""
+    if is_url(location):
+        parts = urlsplit(location)
+        raw = f"{parts.hostname or 'article'}{parts.path}"
+    else:
+        raw = Path(location).stem
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", raw).strip("-").lower()
+    return slug[:80] or "article"
+
+
+def default_archive_for(location: str) -> Path:
+    """The archive `--offline` replays: `<article stem>.warc.gz` beside the article file."""
+    if is_url(location):
+        raise UsageError("--offline needs an article file with an archive beside it; for a URL give --archive PATH")
+    path = Path(location)
+    return path.with_name(f"{path.stem}.warc.gz")
+
+
+def check_article(request: CheckRequest, settings: Settings, progress: Progress | None = None) -> CheckOutcome:
+    """Run the whole check of one article and write its reports (see the module docstring)."""
+    progress = progress or SilentProgress()
+    out_dir = request.out_dir or Path("outputs") / article_slug(request.article)
+    replay_from = _replay_archive(request)
+    transport = archive.ReplayTransport(replay_from) if replay_from else None
+    checked_at = _now()
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # The archive is written beside the reports under a temporary name and renamed when the
+    # run completes, so an interrupted run never replaces the previous run's archive.
+    archive_path = out_dir / ARCHIVE_NAME
+    partial_archive = out_dir / f"{ARCHIVE_NAME}.part"
+    with archive.WarcRecorder(partial_archive, name=ARCHIVE_NAME) as recorder:
+        progress.start("read")
+        raw, location, media_type = _read_article(request.article, settings, transport, recorder)
+        progress.finish("read")
+
+        progress.start("ingest")
+        article = ingest.parse_article(raw, location=location, media_type=media_type, settings=settings)
+        progress.finish("ingest")
+
+        references = _references_to_fetch(article)
+        progress.start("fetch", len(references))
+        fetched = fetch.fetch_references_sync(
+            references,
+            settings.fetch,
+            transport=transport,
+            recorder=recorder,
+            on_result=lambda result: progress.advance("fetch", result.url),
+        )
+        progress.finish("fetch")
+
+    partial_archive.replace(archive_path)
+
+    progress.start("extract", len(fetched))
+    sources = tuple(_extract_one(result, settings, progress) for result in fetched)
+    progress.finish("extract")
+
+    progress.start("match", len(article.claims))
+    evidence, judgements = match.match_claims(article.claims, sources, settings)
+    progress.finish("match")
+
+    progress.start("assess")
+    flags = assess.assess_claims(article, sources, evidence, judgements, settings)
+    progress.finish("assess")
+
+    report = Report(
+        article=article,
+        sources=sources,
+        evidence=evidence,
+        judgements=judgements,
+        flags=flags,
+        checked_at=checked_at,
+    )
+
+    progress.start("graph")
+    claim_graph = graph.build_graph(report, settings)
+    report = dataclasses.replace(report, graph_summary=graph.summarize_graph(claim_graph, settings))
+    progress.finish("graph")
+
+    progress.start("report")
+    outputs = write_reports(report, out_dir, settings)
+    outputs["graph"] = graph.write_graphml(claim_graph, out_dir / GRAPH_NAME)
+    outputs["archive"] = archive_path
+    progress.finish("report")
+    return CheckOutcome(report=report, outputs=outputs)
+
+
+def _replay_archive(request: CheckRequest) -> Path | None:
+    if request.archive is not None:
+        chosen = request.archive
+    elif request.offline:
+        chosen = default_archive_for(request.article)
+    else:
+        return None
+    if not chosen.is_file():
+        raise ArchiveError("archive not found (run once online, or give --archive PATH)", path=str(chosen))
+    return chosen
+
+
+def _read_article(
+    location: str,
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+    recorder: archive.WarcRecorder,
+) -> tuple[bytes, str, str]:
+    """The article's bytes, the location they came from, and their media type."""
+    if is_url(location):
+        result = fetch.fetch_document(location, settings.fetch, transport=transport, recorder=recorder)
+        if isinstance(result, FetchFailure):
+            raise ArticleFetchError(f"cannot fetch the article ({result.status}): {result.reason}", location=location)
+        return result.body, result.final_url or location, ingest.media_type_for(location, result.content_type)
+    path = Path(location)
+    media_type = ingest.media_type_for(location)
+    try:
+        return path.read_bytes(), location, media_type
+    except FileNotFoundError:
+        raise ArticleError("article not found", location=location) from None
+    except IsADirectoryError:
+        raise ArticleError("is a folder, not an article file", location=location) from None
+    except OSError as error:
+        raise ArticleError(f"cannot read the article: {error.strerror or error}", location=location) from None
+
+
+def _references_to_fetch(article: Article) -> tuple[Reference, ...]:
+    """The article's references, plus an empty one for each citation missing from its list,
+    so a dangling [7] reaches the report as an unavailable source instead of vanishing."""
+    listed = {reference.id for reference in article.references}
+    missing: dict[str, Reference] = {}
+    for claim in article.claims:
+        for citation in claim.citations:
+            if citation not in listed and citation not in missing:
+                missing[citation] = Reference(id=citation, url="", title="")
+    return article.references + tuple(missing.values())
+
+
+def _extract_one(result: Snapshot | FetchFailure, settings: Settings, progress: Progress) -> Source:
+    source = extract.unavailable_source(result, settings) if isinstance(result, FetchFailure) else extract.extract_source(result, settings)
+    progress.advance("extract", result.url)
+    return source
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
