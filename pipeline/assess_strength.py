@@ -112,3 +112,34 @@ _MODAL_HEDGES = frozenset({"likely", "possibly", "potentially"})
 def is_stronger(claim: StrengthLabel, evidence: StrengthLabel) -> bool:
     """Whether a claim of strength `claim` overstates evidence of strength `evidence`."""
     return STRENGTH_ORDER[claim] > STRENGTH_ORDER[evidence]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How a secondary statement (a claim, a press release) states its source's finding."""
+
+    label: Literal["same", "exaggerates", "downplays"]
+    claim: Strength
+    source: Strength
+    flags: tuple[str, ...] = ()
+
+
+def compare_strength(claim: str, source: str, lexicon: Mapping[str, Any]) -> Comparison:
+    """Compare the strength of `claim` with that of `source` (the `claimcheck compare` verb).
+
+    The label is the sign of the strength difference (the InSciOut scheme); the flags say
+    which overstatement it is: causal wording over correlational or conditional evidence,
+    or a hedged source stated without its hedge.
+    """
+    claim_strength_ = claim_strength(claim, lexicon)
+    source_strength = claim_strength(source, lexicon)
+    difference = STRENGTH_ORDER[claim_strength_.label] - STRENGTH_ORDER[source_strength.label]
+    label: Literal["same", "exaggerates", "downplays"] = (
+        "exaggerates" if difference > 0 else "downplays" if difference < 0 else "same"
+    )
+    flags: list[str] = []
+    if claim_strength_.label == "causal" and source_strength.label in ("correlational", "conditional_causal"):
+        flags.append("CAUSAL_OVERSTATEMENT")
+    if (source_strength.hedged and not claim_strength_.hedged) or claim_strength_.absolutes:
+        flags.append("CERTAINTY_OVERSTATEMENT")
+    return Comparison(label=label, claim=claim_strength_, source=source_strength, flags=tuple(flags))

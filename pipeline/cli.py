@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .batch import VERBS, run_batch
 from .config import load_settings
 from .errors import PipelineError, UsageError
 from .records import SEVERITY_RANK, Report
@@ -62,6 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
     check.set_defaults(handler=_run_check)
+
+    examples = {
+        "evidence": ('score and judge passages for a claim', '{"id": "1", "claim": "...", "passages": ["...", "..."]}'),
+        "strength": ("claim strength of a sentence", '{"id": "1", "text": "Coffee was associated with lower risk."}'),
+        "compare": ("does a claim overstate its source", '{"id": "1", "claim": "...", "source": "..."}'),
+    }
+    for verb, (summary, example) in examples.items():
+        batch_parser = commands.add_parser(
+            verb,
+            help=f"{summary} (JSON Lines in and out)",
+            description=f"{summary[0].upper()}{summary[1:]}: one JSON object per line in, one per line out. "
+            "A malformed line gets an error line; the others still run.",
+            epilog=f"example input line:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        batch_parser.add_argument("--input", type=Path, metavar="FILE", help="read lines from FILE (default stdin)")
+        batch_parser.add_argument("--output", type=Path, metavar="FILE", help="write lines to FILE (default stdout)")
+        batch_parser.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
+        batch_parser.set_defaults(handler=_run_batch, verb=verb)
     return parser
 
 
@@ -100,6 +120,40 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.fail_on and _worst_severity(outcome.report) >= SEVERITY_RANK[args.fail_on]:
         return EXIT_FLAGGED
     return EXIT_OK
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    source = _open_input(args.input)
+    # Lines are written and flushed as they are answered, so an interrupted batch keeps
+    # every answer it already gave.
+    target = sys.stdout if args.output is None else _open_output(args.output)
+    try:
+        for answer in run_batch(VERBS[args.verb], source, settings):
+            target.write(answer + "\n")
+            target.flush()
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if target is not sys.stdout:
+            target.close()
+    return EXIT_OK
+
+
+def _open_input(path: Path | None) -> TextIO:
+    if path is None:
+        return sys.stdin
+    try:
+        return path.open(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _open_output(path: Path) -> TextIO:
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _worst_severity(report: Report) -> int:
