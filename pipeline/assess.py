@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 from .assess_attribution import misattribution
 from .assess_context import ClaimContext, cite
-from .assess_cues import absence_cue
+from .cues import absence_cue
 from .assess_scope import commercial_only, generalization
 from .assess_text import misquote, number_mismatch
 from .assess_wording import causal_overstatement, certainty_overstatement, superiority_claim

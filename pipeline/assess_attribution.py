@@ -18,7 +18,7 @@ Choosing Therapy ↔ choosingtherapy.com), or the name inside the source's title
 Whether the source says it: the clause of the sentence that names the outlet (split at ";"
 and ":", so "...; X and Y both recommend Z" is judged on "X and Y both recommend Z") is judged
 against that source's passages alone with match's `judge_passages`; anything less than
-partial support is a MISATTRIBUTION naming the outlet. (Name finding: assess_names.)
+partial support is a MISATTRIBUTION naming the outlet. (Name finding: outlets.)
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import re
 from rapidfuzz import fuzz
 
 from .assess_context import ClaimContext, cite
-from .assess_cues import initials, squash
-from .assess_names import Mention, named_outlets, source_names
+from .cues import initials, squash
+from .outlets import Mention, named_outlets, source_names
 from .match import judge_passages
 from .records import Flag, Source
 

@@ -1,6 +1,6 @@
 """What every assess check reads about one claim, gathered once (`ClaimContext`).
 
-The checks (assess_strength, assess_scope, assess_text, assess_attribution) are functions
+The checks (strength, assess_scope, assess_text, assess_attribution) are functions
 `check(context) -> list[Flag]`; they share this view of the claim, its judgement, its
 evidence and its cited sources so none of them re-derives it differently.
 """

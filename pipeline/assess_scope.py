@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .assess_context import ClaimContext, cite
-from .assess_cues import cue_set, term_analyzer, tokenize
-from .assess_strength import claim_strength
+from .cues import cue_set, term_analyzer, tokenize
+from .strength import claim_strength
 from .assess_wording import distances_itself
 from .records import Evidence, Flag
 from .text import STOPWORDS

@@ -18,7 +18,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from .assess_context import ClaimContext, cite
-from .assess_polarity import number_disagreements
+from .polarity import number_disagreements
 from .numbers import read_quantities
 from .records import Flag, Passage
 from .text import normalize

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .assess_context import ClaimContext, cite, design_name
-from .assess_cues import absence_cue, cue_set, tokenize
-from .assess_names import named_outlets
-from .assess_strength import STRENGTH_ORDER, Strength, claim_strength
+from .cues import absence_cue, cue_set, tokenize
+from .outlets import named_outlets
+from .strength import STRENGTH_ORDER, Strength, claim_strength
 from .records import Evidence, Flag
 
 # How many words before an absolute may negate it ("not always", "do not apply to everyone").

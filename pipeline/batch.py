@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import assess_strength, match
+from . import match, strength
 from .config import Settings
 from .errors import InputLineError
 
@@ -43,13 +43,13 @@ def evidence_line(item: Mapping[str, Any], settings: Settings) -> dict[str, Any]
 
 def strength_line(item: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     """The claim strength of one sentence (`claimcheck strength`)."""
-    strength = assess_strength.claim_strength(_text_field(item, "text"), settings.lexicon("strength"))
-    return {"id": item.get("id"), "strength": strength.label, "hedged": strength.hedged, "cue": strength.cue}
+    found = strength.claim_strength(_text_field(item, "text"), settings.lexicon("strength"))
+    return {"id": item.get("id"), "strength": found.label, "hedged": found.hedged, "cue": found.cue}
 
 
 def compare_line(item: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     """Whether a claim states its source more or less strongly (`claimcheck compare`)."""
-    comparison = assess_strength.compare_strength(
+    comparison = strength.compare_strength(
         _text_field(item, "claim"), _text_field(item, "source"), settings.lexicon("strength")
     )
     return {

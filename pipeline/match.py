@@ -9,7 +9,7 @@ The stage, in order (`match_claims`):
   3. score the passages of the claim's cited sources (formula below); passages below
      `related_min` are not evidence;
   4. judge each passage: contradicts (negation, reversed direction or another number on a
-     passage about the same thing: assess_polarity), supports (score ≥ support_min), related;
+     passage about the same thing: polarity), supports (score ≥ support_min), related;
   5. keep the best `top_k`, every contradiction, and per source the few passages that
      together carry the most of the claim (a greedy cover: a long sentence listing four
      practices is said by four source sentences, never by one);
@@ -54,9 +54,9 @@ from dataclasses import dataclass
 import bm25s
 from rapidfuzz import fuzz
 
-from .assess_cues import Term, absence_cue, squash, term_analyzer, tokenize
-from .assess_names import named_outlets, source_names
-from .assess_polarity import number_disagreements, opposition
+from .cues import Term, absence_cue, squash, term_analyzer, tokenize
+from .outlets import named_outlets, source_names
+from .polarity import number_disagreements, opposition
 from .config import Settings
 from .numbers import Quantity, read_quantities
 from .records import Claim, Evidence, Judgement, Relation, Source, Verdict
@@ -177,7 +177,7 @@ def _frame_keys(settings: Settings) -> frozenset[str]:
     for table in ("hedges", "qualifiers", "conditional"):
         words.extend(strength.get(table, {}).get("cues", []))
     words.extend(settings.lexicon("synonyms").get("ignore", {}).get("cues", []))
-    # Numbers are compared as numbers (assess_polarity, NUMBER_MISMATCH), not as words.
+    # Numbers are compared as numbers (polarity, NUMBER_MISMATCH), not as words.
     numbers = settings.lexicon("numbers")
     for table in ("words", "multipliers", "fractions"):
         words.extend(numbers.get(table, {}))

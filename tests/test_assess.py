@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.assess import assess_claims
-from pipeline.assess_names import named_outlets
-from pipeline.assess_strength import claim_strength
+from pipeline.outlets import named_outlets
+from pipeline.strength import claim_strength
 from pipeline.assess_text import quoted_spans
 from pipeline.config import load_settings
 from pipeline.match import match_claims

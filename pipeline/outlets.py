@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .assess_cues import Token, cue_set, host_labels, initials, squash, tokenize
+from .cues import Token, cue_set, host_labels, initials, squash, tokenize
 from .config import Settings
 from .records import Source
 

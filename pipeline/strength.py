@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .assess_cues import CueHit, cue_set
+from .cues import CueHit, cue_set
 
 StrengthLabel = Literal["none", "correlational", "conditional_causal", "causal"]
 STRENGTH_ORDER: dict[str, int] = {"none": 0, "correlational": 1, "conditional_causal": 2, "causal": 3}

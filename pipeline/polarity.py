@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .assess_cues import cue_set, term_analyzer, tokenize
+from .cues import cue_set, term_analyzer, tokenize
 from .config import Settings
 from .numbers import NUMBER, Quantity, agree, comparable, read_quantities
 from .text import STOPWORDS
