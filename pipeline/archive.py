@@ -99,8 +99,10 @@ class WarcRecorder:
     """Writes every exchange to a gzipped WARC file; use as a context manager.
 
     The file is created (or appended to, with `append=True`) when the recorder is made, and
-    starts with a warcinfo record naming the software. `record()` may be called from the
-    event loop: it writes synchronously, so records never interleave.
+    starts with a warcinfo record naming the software. Appending to an archive whose last
+    record is torn (a killed run) first cuts the torn bytes off, so the new records stay
+    readable; appending to a file that is not a WARC archive is an ArchiveError. `record()`
+    may be called from the event loop: it writes synchronously, so records never interleave.
     """
 
     def __init__(
@@ -117,6 +119,8 @@ class WarcRecorder:
         self.name = name or self.path.name
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if append:
+                _drop_torn_tail(self.path)
             self._file: typing.BinaryIO | None = self.path.open("ab" if append else "wb")
         except OSError as error:
             raise ArchiveError(f"cannot write the archive ({error.strerror})", path=str(path)) from None
@@ -180,6 +184,7 @@ class WarcRecorder:
             warc_headers_dict=warc_headers,
         )
         record_id = response.rec_headers.get_header("WARC-Record-ID")
+        records = [response]
         if request_headers is not None:
             target = httpx.URL(url).raw_path.decode("ascii", "replace")
             request = self._writer.create_warc_record(
@@ -190,15 +195,25 @@ class WarcRecorder:
                 ),
                 warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
             )
-            self._write(request)
-        self._write(response)
+            records.insert(0, request)
+        self._write(*records)
         return f"{self.name}#{record_id.strip('<>')}"
 
-    def _write(self, record: typing.Any) -> None:
+    def _write(self, *records: typing.Any) -> None:
+        """Append `records` (one gzip member each) with a single write, then flush.
+
+        The records are serialised in memory first: a Ctrl-C or SIGTERM turned into an
+        exception can strike between two Python steps of warcio's writer, but not inside one
+        write() to a regular file, so an interrupted run leaves whole exchanges or nothing,
+        and later records are never stranded behind a torn one.
+        """
         assert self._file is not None
+        buffer = io.BytesIO()
+        staging = WARCWriter(buffer, gzip=True)
+        for record in records:
+            staging.write_record(record)
         try:
-            self._writer.write_record(record)
-            # One gzip member per record, flushed now: a killed run keeps every whole record.
+            self._file.write(buffer.getvalue())
             self._file.flush()
         except OSError as error:
             raise ArchiveError(f"cannot write the archive ({error.strerror})", path=str(self.path)) from None
@@ -224,6 +239,8 @@ class ArchiveIndex:
         self.path = Path(path)
         self.name = self.path.name
         self.damaged = False
+        # Where the last intact record ends: what a writer appending may keep.
+        self.intact_bytes = 0
         self._by_url: dict[str, int] = {}
         self._by_id: dict[str, int] = {}
         self._intact = 0  # whole records read, of any type
@@ -270,10 +287,10 @@ class ArchiveIndex:
                 with contextlib.redirect_stderr(io.StringIO()):
                     # no_record_parse: the HTTP block is read as bytes and parsed here, so
                     # header bytes come back exactly as they were written.
-                    end = self._index(ArchiveIterator(handle, no_record_parse=True))
+                    self._index(ArchiveIterator(handle, no_record_parse=True))
                 # warcio ends quietly on a record torn inside its header: bytes left over
                 # after the last whole record mean the tail is damaged.
-                if end < handle.seek(0, os.SEEK_END):
+                if self.intact_bytes < handle.seek(0, os.SEEK_END):
                     self.damaged = True
             except Exception as error:  # warcio raises several kinds for a torn or foreign file
                 if not self._intact:
@@ -284,25 +301,23 @@ class ArchiveIndex:
         if not self._intact:
             raise ArchiveError("not a readable WARC archive (no intact record)", path=str(self.path))
 
-    def _index(self, records: ArchiveIterator) -> int:
-        """File the intact records; return where the last one ends."""
-        end = 0
+    def _index(self, records: ArchiveIterator) -> None:
+        """File the intact records, noting where the last one ends (`intact_bytes`)."""
         for record in records:
             if record.format != "warc":  # warcio also reads ARC files, and reads text as ARC
                 raise ValueError(f"found a {record.format or 'non-WARC'} record")
             block = record.raw_stream.read()
             if not _is_whole(record, block):
                 self.damaged = True  # a torn record: nothing after it is trusted
-                return end
+                return
             offset = records.get_record_offset()
-            end = offset + records.get_record_length()
+            self.intact_bytes = offset + records.get_record_length()
             self._intact += 1
             if record.rec_type == "response":
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 self._by_url[archive_key(url)] = offset
                 self._by_id[record_id.strip("<>")] = offset
-        return end
 
     def _load(self, offset: int) -> ArchivedResponse:
         with self.path.open("rb") as handle:
@@ -363,6 +378,25 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         )
 
 
+def salvage_archive(partial: str | Path, target: str | Path) -> Path | None:
+    """Keep what an interrupted run archived: cut a torn last record off `partial` and
+    rename it to `target`; return `target`, or None (and remove `partial`) when not one
+    record of it is whole. `target` must not be the previous run's archive: an
+    interrupted run publishes beside it (e.g. "sources.interrupted.warc.gz"), never over it.
+    """
+    partial, target = Path(partial), Path(target)
+    try:
+        _drop_torn_tail(partial)
+    except ArchiveError:
+        partial.unlink(missing_ok=True)
+        return None
+    if not partial.exists() or partial.stat().st_size == 0:
+        partial.unlink(missing_ok=True)
+        return None
+    publish(partial, target)
+    return target
+
+
 def write_fixture_archive(path: str | Path, entries: Iterable[FixtureEntry]) -> None:
     """Write an archive the replay can serve from (url, status, headers, body) entries.
 
@@ -385,6 +419,21 @@ def write_fixture_archive(path: str | Path, entries: Iterable[FixtureEntry]) -> 
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut whatever follows the last intact record of `path` (a torn record left by a killed
+    run), so that records appended after it can be read back."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        return
+    intact = ArchiveIndex(path).intact_bytes
+    if intact < size:
+        with path.open("r+b") as handle:
+            handle.truncate(intact)
 
 
 def _is_whole(record: typing.Any, block: bytes) -> bool:

@@ -16,6 +16,9 @@ what it says, cut into passages with exact offsets.
    pipeline.htmltext; PDFs and plain text via pipeline.pdftext.
 5. Kind (sources.classify_source) and study designs (sources.detect_study_designs, read in
    the title, metadata, the lead and the method sections).
+5a. Soft 404 (sources.soft_404_signal): a page served "200 OK" whose title or short main text
+   says it was not found is a Source with status "http_error" (its HTTP status kept) and no
+   passages, so no claim is matched against an error page.
 6. Source.text (blocks joined by blank lines, cut at `max_text_chars`) and passages: every
    sentence (text.sentence_spans) of at least `min_passage_chars`, with exact offsets into
    Source.text, a context of `window` neighbouring sentences in the same section, and the
@@ -38,7 +41,7 @@ from .htmltext import main_text_blocks, parse_html
 from .pagemeta import PageMetadata, read_page_metadata, registrable_domain
 from .pdftext import TextBlock, blocks_from_pdf, blocks_from_plain_text
 from .records import FetchFailure, Passage, Snapshot, Source
-from .sources import classify_source, detect_study_designs, kind_from_domain, method_section_text
+from .sources import classify_source, detect_study_designs, kind_from_domain, method_section_text, soft_404_signal
 from .text import sentence_spans
 
 __all__ = ["decode_body", "extract_source", "unavailable_source"]
@@ -119,6 +122,25 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
         address, page, domain_kinds=settings.source_kinds, lexicon=settings.lexicon("source_signals")
     )
     full_text, passages, assembly_notes = _assemble(blocks, snapshot.reference_id, settings)
+    if media != "pdf":
+        first_heading = next((block.text for block in blocks if block.heading), "")
+        signal = soft_404_signal(
+            page.title or first_heading,
+            full_text,
+            settings.lexicon("soft_404"),
+            max_text_chars=options.soft_404_max_chars,
+        )
+        if signal:
+            return replace(
+                base,
+                status="http_error",
+                reason=f"the page says it was not found (soft 404): {signal}",
+                kind=kind,
+                kind_reasons=reasons,
+                title=page.title,
+                publisher=page.publisher,
+                notes=tuple(notes),
+            )
     design_lexicon = settings.lexicon("study_designs")
     design_text = "\n".join(
         (

@@ -8,50 +8,60 @@ offline. The fetcher is the same code in all three. For one source (`_Fetcher.fe
      wait does not count against the source's deadline: queueing is not the site's fault)
   1. check the URL: http(s) only, no credentials (addresses.check_url)      → blocked
   2. read and obey the host's robots.txt, once per site, if respect_robots  → robots_disallowed
-  3. send one GET, redirects not followed by httpx; the guarded transport resolves the host
-     and refuses private addresses before connecting                        → blocked
+     (the robots.txt request is made inside the slots of the source that needs it)
+  3. send one GET straight to the transport (httpx never follows or parses a redirect);
+     the guarded transport resolves the host and refuses private addresses → blocked;
+     with validators from an earlier fetch, the GET is conditional
   4. retry connect errors, 429 and 5xx with exponential backoff and jitter, honouring
      Retry-After up to retry_after_cap                                       → unreachable
   5. stream the body raw and decode it as it arrives, stopping at max_bytes  → too_large
   6. archive the request and the response (WarcRecorder), whatever the outcome
   7. a 3xx goes back to step 1 with the Location (max_redirects, loops caught) → http_error
-  8. a final 4xx/5xx (403/429 reported as refused by the site)              → http_error
-  9. sniff the type: HTML, XHTML, plain text or PDF, by header and magic     → unsupported_type
-Steps 1-9 run under one deadline per source (total_deadline)                 → timeout
+  8. a 304 to a conditional GET is a Snapshot with http_status 304 and no body
+  9. a final 4xx/5xx (403/429 reported as refused by the site)              → http_error
+ 10. sniff the type: HTML, XHTML, plain text or PDF, by header and magic     → unsupported_type
+Steps 1-10 run under one deadline per source (total_deadline)                → timeout
+(a body still arriving then keeps its HTTP status in the failure).
 
-Layout: the public functions; `_Fetcher` (steps 0-9, one per run); reasons for failures;
-then bodies (bounded decoding, type sniffing), which the fetch step alone uses.
+Layout: the public functions, then `_Fetcher` (steps 0-10, one per run). Bodies (bounded
+decoding, type sniffing: steps 5 and 10) live in pipeline.body; the pure rules (redirect
+targets, retry waits, conditional headers, every reason line) in pipeline.fetch_rules.
 """
-
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import hashlib
-import random
-import ssl
 import typing
-import zlib
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
 
-from .addresses import AddressBlocked, AddressGuard, GuardedTransport, Unreachable, check_url
+from .addresses import AddressGuard, GuardedTransport, Unreachable, check_url
 from .archive import REPLAY_ARCHIVED_AS, REPLAY_FETCHED_AT, WarcRecorder, archive_key, utc_now
+from .body import ACCEPT_ENCODING, BodyProblem, BodyReader, sniff_media_type
 from .config import FetchSettings
+from .fetch_rules import (
+    backoff_delay,
+    conditional_headers,
+    explain_transport_error,
+    http_error_reason,
+    is_certificate_error,
+    redirect_target,
+    retry_after_seconds,
+    status_text,
+    url_host,
+)
 from .records import FetchFailure, Reference, Snapshot, SourceStatus
 
 Result = Snapshot | FetchFailure
 OnResult = Callable[[Result], None]
+# (ETag, Last-Modified) of an earlier fetch of a URL, either may be None.
+Validators = tuple[str | None, str | None]
 
 _ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
-# Only what read_body decodes under its size cap (no br/zstd: no bounded decoder for them).
-_ACCEPT_ENCODING = "gzip, deflate"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
@@ -67,14 +77,21 @@ async def fetch_references(
     transport: httpx.AsyncBaseTransport | None = None,
     recorder: WarcRecorder | None = None,
     on_result: OnResult | None = None,
+    validators: Mapping[str, Validators] | None = None,
 ) -> tuple[Result, ...]:
     """Fetch every reference; results in the order of `references`.
 
     `transport=None` means the real network behind the address guard. References with the
     same URL are fetched once and share the result (each with its own reference id).
     `on_result` is called once per reference as its result arrives (for progress bars).
+    `validators` maps a reference URL to the (ETag, Last-Modified) of an earlier fetch; those
+    sources are asked conditionally (If-None-Match / If-Modified-Since), and a "304 Not
+    Modified" answer becomes a Snapshot with http_status 304, an empty body, the 304's
+    headers, content_sha256 "" and archived_as naming the 304 record: the caller puts the
+    snapshot it stored in its place.
     A source problem is always a FetchFailure; only programmer errors propagate.
     """
+    conditions = {archive_key(url): pair for url, pair in (validators or {}).items()}
     results: list[Result | None] = [None] * len(references)
     async with _Fetcher(settings, transport, recorder) as fetcher:
         shared: dict[str, asyncio.Task[Result]] = {}
@@ -88,15 +105,35 @@ async def fetch_references(
         try:
             async with asyncio.TaskGroup() as group:
                 for index, reference in enumerate(references):
+                    if not reference.url.strip():
+                        results[index] = _no_address(reference)
+                        if on_result is not None:
+                            on_result(results[index])
+                        continue
                     key = archive_key(reference.url)
                     if key not in shared:
-                        shared[key] = group.create_task(fetcher.fetch(reference.url.strip()))
+                        shared[key] = group.create_task(fetcher.fetch(reference.url.strip(), conditions.get(key)))
                     group.create_task(deliver(index, reference, shared[key]))
         except BaseExceptionGroup as errors:
             # Only a programmer error gets here (a source problem is a FetchFailure, and the
             # others are cancelled); raise it as itself, not wrapped in a group.
             raise errors.exceptions[0] from None
     return tuple(typing.cast(Result, result) for result in results)
+
+
+def _no_address(reference: Reference) -> FetchFailure:
+    """A citation the article gives no link for: nothing to fetch, and the editor should
+    know it is the article's reference list, not the site, that is at fault."""
+    where = f"entry [{reference.id}] of the reference list has no link" if reference.title else (
+        f"the reference list has no entry [{reference.id}]"
+    )
+    return FetchFailure(
+        reference_id=reference.id,
+        url=reference.url,
+        status="unreachable",
+        reason=f"no web address to check: {where}",
+        fetched_at=utc_now(),
+    )
 
 
 def fetch_references_sync(
@@ -106,10 +143,18 @@ def fetch_references_sync(
     transport: httpx.AsyncBaseTransport | None = None,
     recorder: WarcRecorder | None = None,
     on_result: OnResult | None = None,
+    validators: Mapping[str, Validators] | None = None,
 ) -> tuple[Result, ...]:
-    """`fetch_references` for callers without an event loop (the runner)."""
+    """`fetch_references` for callers without an event loop (the runner, re-checks)."""
     return asyncio.run(
-        fetch_references(references, settings, transport=transport, recorder=recorder, on_result=on_result)
+        fetch_references(
+            references,
+            settings,
+            transport=transport,
+            recorder=recorder,
+            on_result=on_result,
+            validators=validators,
+        )
     )
 
 
@@ -152,7 +197,7 @@ class _Exchange:
     reason_phrase: str
     headers: list[tuple[str, str]]
     body: bytes
-    problem: _BodyProblem | None
+    problem: BodyProblem | None
     fetched_at: str
     archived_as: str
     gave_up: str = ""  # why retries stopped early, for the reason line
@@ -172,6 +217,15 @@ class _Trail:
     attempts: int = 0
     deadline: float = 0.0
     archived_as: str = ""
+    # The status of a response whose body is still being read: a deadline striking then
+    # reports what the site did answer.
+    receiving: int | None = None
+    # The status of the last redirect followed (what the site last answered before a
+    # redirect target is refused).
+    redirected_by: int | None = None
+    # If-None-Match / If-Modified-Since from an earlier fetch; sent on every hop, because
+    # the validators describe the page the earlier fetch ended on, wherever it started.
+    conditions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def failure(self, status: SourceStatus, reason: str, http_status: int | None = None) -> FetchFailure:
         if self.hops and self.current not in self.hops:  # the problem is at a redirect's target
@@ -212,8 +266,13 @@ class _Fetcher:
         self.recorder = recorder
         # A replay answers the same every time: retrying or pausing would only waste time.
         self.replaying = bool(getattr(transport, "replays_archive", False))
+        self.transport = network_transport(settings) if transport is None else _Borrowed(transport)
+        # The client builds requests (headers, timeouts) and owns the transport; requests go
+        # to the transport directly, because httpx's send() parses a redirect's Location even
+        # with redirects off, and a hostile one ("javascript:...") would raise before the
+        # response could be archived and judged here.
         self.client = httpx.AsyncClient(
-            transport=network_transport(settings) if transport is None else _Borrowed(transport),
+            transport=self.transport,
             follow_redirects=False,  # every hop is checked, archived and counted here
             trust_env=False,  # an environment proxy would bypass the address guard
             timeout=httpx.Timeout(
@@ -225,7 +284,9 @@ class _Fetcher:
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": _ACCEPT,
-                "Accept-Encoding": _ACCEPT_ENCODING,
+                "Accept-Encoding": ACCEPT_ENCODING,
+                # RFC 9110 §10.1.2: who to tell when the fetcher misbehaves on a site.
+                **({"From": settings.contact.strip()} if settings.contact.strip() else {}),
             },
         )
         self.robots_agent = settings.user_agent.split("/", 1)[0].split()[0] if settings.user_agent.strip() else "*"
@@ -243,25 +304,32 @@ class _Fetcher:
         await asyncio.gather(*self._robots.values(), return_exceptions=True)
         await self.client.aclose()
 
-    async def fetch(self, url: str) -> Result:
-        """Fetch one source: steps 0-9 of the module docstring."""
-        trail = _Trail(url=url, current=url)
+    async def fetch(self, url: str, validators: Validators | None = None) -> Result:
+        """Fetch one source: steps 0-10 of the module docstring; conditionally when
+        `validators` (ETag, Last-Modified) are given."""
+        trail = _Trail(url=url, current=url, conditions=conditional_headers(validators))
         async with self._sources:
-            await self._enter_host(trail, _host(url))
+            await self._enter_host(trail, url_host(url))
             try:
                 trail.deadline = asyncio.get_running_loop().time() + self.settings.total_deadline
                 async with asyncio.timeout(self.settings.total_deadline):
                     return await self._follow(trail)
             except TimeoutError:
-                return trail.failure(
-                    "timeout",
-                    f"no complete answer within {self.settings.total_deadline:g} s "
-                    "(total_deadline, redirects and retries included)",
-                )
+                limit = f"{self.settings.total_deadline:g} s (total_deadline, redirects and retries included)"
+                if trail.receiving is not None:
+                    return trail.failure(
+                        "timeout",
+                        f"the site answered HTTP {trail.receiving} but the page was still arriving after {limit}",
+                        trail.receiving,
+                    )
+                return trail.failure("timeout", f"no complete answer within {limit}")
             except _Failed as failed:
                 return trail.failure(failed.status, failed.reason, failed.http_status)
             except (httpx.TransportError, httpx.InvalidURL) as error:
-                return trail.failure(*self._explain(error, trail))
+                status, reason = explain_transport_error(
+                    error, trail.current, attempts=trail.attempts, receiving=trail.receiving, settings=self.settings
+                )
+                return trail.failure(status, reason, trail.receiving)
             finally:
                 self._leave_host(trail)
 
@@ -270,14 +338,16 @@ class _Fetcher:
             current = trail.current
             blocked = check_url(current)
             if blocked:
-                raise _Failed("blocked", blocked)
-            if self.settings.respect_robots:
-                await self._obey_robots(current)
-            if _host(current) != trail.host:
+                raise _Failed("blocked", blocked, trail.redirected_by)
+            if url_host(current) != trail.host:
                 # Hold one host's slot at a time: holding two invites a deadlock between
                 # sources redirecting across each other's hosts.
                 self._leave_host(trail)
-                await self._enter_host(trail, _host(current))
+                await self._enter_host(trail, url_host(current))
+            if self.settings.respect_robots:
+                # After taking the host's slot: the robots.txt request is made inside the
+                # slots of the source that first needs it, so it counts against both limits.
+                await self._obey_robots(current)
             exchange = await self._exchange_with_retries(current, trail)
             if not (300 <= exchange.status < 400 and exchange.status != 304):
                 return self._finish(exchange, trail)
@@ -285,11 +355,20 @@ class _Fetcher:
             if not location:
                 raise _Failed(
                     "http_error",
-                    f"the site answered {_status_text(exchange)} without saying where to go",
+                    f"the site answered {status_text(exchange.status, exchange.reason_phrase)} "
+                    "without saying where to go",
                     exchange.status,
                 )
-            target = str(httpx.URL(current).join(location))
+            target = redirect_target(current, location)
+            if target is None:
+                raise _Failed(
+                    "http_error",
+                    f"the site answered {status_text(exchange.status, exchange.reason_phrase)} "
+                    f"pointing to an invalid address ({location[:200]})",
+                    exchange.status,
+                )
             trail.hops.append(current)
+            trail.redirected_by = exchange.status
             if archive_key(target) in {archive_key(hop) for hop in trail.hops}:
                 raise _Failed(
                     "http_error",
@@ -305,8 +384,11 @@ class _Fetcher:
             trail.current = target
 
     def _finish(self, exchange: _Exchange, trail: _Trail) -> Snapshot:
+        if exchange.status == 304 and trail.conditions:
+            return self._not_modified(exchange, trail)
         if exchange.status >= 400 or exchange.status < 200 or exchange.status == 304:
-            raise _Failed("http_error", _http_error_reason(exchange, trail.attempts), exchange.status)
+            reason = http_error_reason(exchange.status, exchange.reason_phrase, trail.attempts, exchange.gave_up)
+            raise _Failed("http_error", reason, exchange.status)
         if exchange.problem is not None:
             raise _Failed(exchange.problem.status, exchange.problem.reason, exchange.status)
         declared = exchange.header("content-type")
@@ -333,6 +415,22 @@ class _Fetcher:
             redirects=tuple(trail.hops),
         )
 
+    def _not_modified(self, exchange: _Exchange, trail: _Trail) -> Snapshot:
+        """A 304 to a conditional request: the page is as the caller last stored it."""
+        return Snapshot(
+            reference_id="",
+            url=trail.url,
+            final_url=exchange.url,
+            http_status=304,
+            content_type=exchange.header("content-type"),
+            headers=tuple(exchange.headers),
+            body=b"",
+            fetched_at=exchange.fetched_at,
+            content_sha256="",
+            archived_as=exchange.archived_as,
+            redirects=tuple(trail.hops),
+        )
+
     async def _exchange_with_retries(self, url: str, trail: _Trail) -> _Exchange:
         retries = 0 if self.replaying else self.settings.retries
         for attempt in range(retries + 1):
@@ -341,15 +439,15 @@ class _Fetcher:
             try:
                 exchange = await self._exchange(url, self.settings.max_bytes, trail)
             except _RETRYABLE_ERRORS as error:
-                if last or isinstance(error, Unreachable) or _is_certificate_error(error):
+                if last or isinstance(error, Unreachable) or is_certificate_error(error):
                     raise
-                await asyncio.sleep(self._backoff(attempt))
+                await asyncio.sleep(backoff_delay(self.settings.backoff_base, attempt))
                 continue
             if exchange.status not in _RETRY_STATUSES or last:
                 return exchange
-            delay = self._backoff(attempt)
+            delay = backoff_delay(self.settings.backoff_base, attempt)
             if exchange.status in _RETRY_AFTER_STATUSES:
-                asked = _retry_after_seconds(exchange.header("retry-after"))
+                asked = retry_after_seconds(exchange.header("retry-after"))
                 if asked is not None and asked > self.settings.retry_after_cap:
                     cap = self.settings.retry_after_cap
                     exchange.gave_up = f"it asked to wait {asked:g} s, longer than retry_after_cap ({cap:g} s)"
@@ -363,13 +461,18 @@ class _Fetcher:
 
     async def _exchange(self, url: str, limit: int, trail: _Trail | None, *, check_type: bool = True) -> _Exchange:
         """One GET of `url`: send, read the body under the rules, archive it."""
-        request = self.client.build_request("GET", url)
-        await self._polite(_host(url))
-        response = await self.client.send(request, stream=True)
+        request = self.client.build_request("GET", url, headers=trail.conditions if trail is not None else None)
+        if trail is not None:
+            trail.receiving = None
+        await self._polite(url_host(url))
+        response = await self.transport.handle_async_request(request)
+        response.request = request
+        if trail is not None:
+            trail.receiving = response.status_code
         fetched_at = str(response.extensions.get(REPLAY_FETCHED_AT) or utc_now())
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
         headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-        reader = _BodyReader(limit, check_type=check_type)
+        reader = BodyReader(limit, check_type=check_type)
         try:
             await reader.read(response)
         except BaseException as error:
@@ -382,6 +485,8 @@ class _Fetcher:
             if trail is not None:
                 trail.archived_as = archived
             await response.aclose()
+        if trail is not None:
+            trail.receiving = None
         return _Exchange(
             url=str(request.url),
             status=response.status_code,
@@ -444,14 +549,16 @@ class _Fetcher:
                         return None
                     exchange = await self._exchange(url, _ROBOTS_MAX_BYTES, None, check_type=False)
                     location = exchange.header("location").strip()
-                    if 300 <= exchange.status < 400 and location:
-                        url = str(httpx.URL(url).join(location))
+                    target = redirect_target(url, location) if 300 <= exchange.status < 400 and location else None
+                    if target is not None:
+                        url = target
                         continue
                     if 200 <= exchange.status < 300:
                         return Protego.parse(exchange.body.decode("utf-8", "replace"))
                     if exchange.status >= 500:
+                        answer = status_text(exchange.status, exchange.reason_phrase)
                         return (
-                            f"robots.txt of {urlsplit(origin).hostname} could not be read ({_status_text(exchange)}), "
+                            f"robots.txt of {urlsplit(origin).hostname} could not be read ({answer}), "
                             "so the whole site counts as disallowed (RFC 9309)"
                         )
                     return None
@@ -481,99 +588,6 @@ class _Fetcher:
         if start > now:
             await asyncio.sleep(start - now)
 
-    def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with "equal jitter": half fixed, half random, so sources
-        retrying the same host do not come back in lockstep."""
-        step = self.settings.backoff_base * 2.0**attempt
-        return step / 2 + random.uniform(0, step / 2)
-
-    def _explain(self, error: Exception, trail: _Trail) -> tuple[SourceStatus, str]:
-        """The status and one-line reason for a transport error that ended a fetch."""
-        host = _host(trail.current) or trail.current
-        tries = f" (after {trail.attempts} attempts)" if trail.attempts > 1 else ""
-        detail = " ".join(str(error).split()) or type(error).__name__
-        if isinstance(error, AddressBlocked):
-            return "blocked", detail
-        if isinstance(error, Unreachable):
-            return "unreachable", detail
-        if _is_certificate_error(error):
-            return "unreachable", f"the TLS certificate of {host} could not be verified ({detail})"
-        if isinstance(error, httpx.ConnectTimeout):
-            return "timeout", f"could not connect to {host} within {self.settings.connect_timeout:g} s{tries}"
-        if isinstance(error, httpx.ReadTimeout):
-            return (
-                "timeout",
-                f"{host} stopped sending for more than {self.settings.read_timeout:g} s (read_timeout)",
-            )
-        if isinstance(error, httpx.TimeoutException):
-            return "timeout", f"{host} did not answer in time ({detail})"
-        if isinstance(error, httpx.ConnectError):
-            return "unreachable", f"could not connect to {host} ({detail}){tries}"
-        if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
-            return "unreachable", f"not a valid web address ({detail})"
-        return "unreachable", f"the connection to {host} failed ({detail}){tries}"
-
-
-def _http_error_reason(exchange: _Exchange, attempts: int) -> str:
-    code, status = exchange.status, _status_text(exchange)
-    if code in (403, 429):
-        reason = f"refused by the site ({status}): it may block automated readers; open the link in a browser to check"
-    elif code == 401:
-        reason = f"the page needs a login ({status})"
-    elif code in (404, 410):
-        reason = f"the page is not there ({status}): the link is dead or the page has moved"
-    elif code >= 500:
-        reason = f"the site failed with a server error ({status})"
-    else:
-        reason = f"the site answered {status}"
-    if attempts > 1:
-        reason += f" after {attempts} attempts"
-    if exchange.gave_up:
-        reason += f"; {exchange.gave_up}"
-    return reason
-
-
-def _status_text(exchange: _Exchange) -> str:
-    phrase = exchange.reason_phrase
-    if not phrase:
-        try:
-            phrase = HTTPStatus(exchange.status).phrase
-        except ValueError:
-            phrase = ""
-    return f"HTTP {exchange.status} {phrase}".strip()
-
-
-def _retry_after_seconds(value: str) -> float | None:
-    """Retry-After as seconds from now (delta-seconds or an HTTP date), None if absent/invalid."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # "-0000" dates come back naive; HTTP dates are GMT anyway
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _is_certificate_error(error: BaseException) -> bool:
-    """Whether a connect error is a failed certificate check (final: retrying cannot help)."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def _peer_address(response: httpx.Response) -> str:
@@ -583,197 +597,3 @@ def _peer_address(response: httpx.Response) -> str:
     except Exception:  # a transport's stream may not know; the archive just omits it
         return ""
     return str(address[0]) if address else ""
-
-
-# ── bodies: bounded decoding and type sniffing ──────────────────────────────────────────────
-
-ACCEPTED_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
-_TYPE_ALIASES = {"application/x-pdf": "application/pdf", "application/acrobat": "application/pdf"}
-# Types servers send when they do not know (or lie); for these the body decides.
-_SNIFFED_TYPES = frozenset({
-    "", "application/octet-stream", "binary/octet-stream", "application/unknown", "application/x-unknown",
-    "application/download", "application/x-download", "application/force-download", "text/xml", "application/xml",
-})  # fmt: skip
-# Declared types worth reading the body of (the rest are refused on their headers alone).
-_READABLE_TYPES = ACCEPTED_TYPES | _SNIFFED_TYPES | frozenset(_TYPE_ALIASES)
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<title")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _BodyProblem:
-    """Why a 2xx body cannot become a Snapshot."""
-
-    status: SourceStatus
-    reason: str
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _BodyReader:
-    """Reads one response body: raw bytes for the archive, decoded bytes for the Snapshot.
-
-    Only a 2xx body is decoded and judged; other bodies are kept raw (capped) for the archive.
-    Decoding happens chunk by chunk with zlib's `max_length`, so a gzip bomb stops as soon as
-    its output passes the cap, never after inflating a whole chunk.
-    """
-
-    def __init__(self, limit: int, *, check_type: bool) -> None:
-        self.limit = limit
-        self.check_type = check_type
-        self.raw = bytearray()
-        self.body = b""
-        self.problem: _BodyProblem | None = None
-        self.truncated = ""
-
-    def _stop(self, status: SourceStatus, reason: str, truncated: str) -> None:
-        self.problem, self.truncated = _BodyProblem(status, reason), truncated
-
-    async def read(self, response: httpx.Response) -> None:
-        decoder: _Decoder | None = None
-        if 200 <= response.status_code < 300:
-            media_type = _media_type(response.headers.get("content-type", ""))
-            declared_length = response.headers.get("content-length", "").strip()
-            if self.check_type and media_type not in _READABLE_TYPES:
-                # Not worth downloading a video to learn it is a video.
-                return self._stop(
-                    "unsupported_type",
-                    f"the source is {media_type}, not a web page, plain text or PDF",
-                    "unspecified",
-                )
-            if self.check_type and declared_length.isdigit() and int(declared_length) > self.limit:
-                return self._stop(
-                    "too_large",
-                    f"the source declares {int(declared_length):,} bytes, more than max_bytes "
-                    f"({self.limit:,}); not downloaded",
-                    "length",
-                )
-            encoding = response.headers.get("content-encoding", "")
-            try:
-                decoder = _Decoder(encoding, self.limit)
-            except ValueError as error:
-                return self._stop("unsupported_type", str(error), "unspecified")
-        try:
-            async for chunk in response.aiter_raw():
-                self.raw += chunk
-                if decoder is not None:
-                    decoder.feed(chunk)
-                if len(self.raw) > self.limit:
-                    raise _TooLarge
-            if decoder is not None:
-                decoder.finish()
-        except _TooLarge:
-            if decoder is not None:
-                self._stop(
-                    "too_large",
-                    f"the source is larger than max_bytes ({self.limit:,} bytes); reading stopped there",
-                    "length",
-                )
-            else:
-                self.truncated = "length"
-        except zlib.error:
-            self._stop(
-                "unsupported_type",
-                f"the body is not valid '{encoding}' data, so it cannot be read",
-                "unspecified",
-            )
-        if decoder is not None:
-            self.body = decoder.output()
-
-
-class _Decoder:
-    """Undoes a Content-Encoding chain (gzip, deflate) without ever producing more than
-    `limit` bytes; raises _TooLarge past it (keeping the first `limit` bytes)."""
-
-    def __init__(self, content_encoding: str, limit: int) -> None:
-        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip().lower() not in ("", "identity")]
-        for coding in codings:
-            if coding not in ("gzip", "x-gzip", "deflate"):
-                raise ValueError(f"the body is encoded as '{coding}', which claimcheck does not decode")
-        # Codings are listed in the order applied, so they come off in reverse.
-        self._stages = [_Stage(coding) for coding in reversed(codings)]
-        self._limit = limit
-        self._parts: list[bytes] = []
-        self._size = 0
-
-    def feed(self, data: bytes) -> None:
-        for stage in self._stages:
-            data = stage.decompress(data, self._limit + 1)
-        self._take(data)
-
-    def finish(self) -> None:
-        data = b""
-        for stage in self._stages:
-            data = stage.decompress(data, self._limit + 1) + stage.flush()
-        self._take(data)
-
-    def output(self) -> bytes:
-        return b"".join(self._parts)
-
-    def _take(self, data: bytes) -> None:
-        room = self._limit - self._size
-        self._parts.append(data[:room])
-        self._size += min(len(data), room)
-        if len(data) > room:
-            raise _TooLarge
-
-
-class _Stage:
-    """One zlib decompressor; "deflate" is tried as zlib-wrapped first, then raw, because
-    servers send both under that name."""
-
-    def __init__(self, coding: str) -> None:
-        self._deflate = coding == "deflate"
-        self._fresh = True
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS if self._deflate else zlib.MAX_WBITS | 16)
-
-    def decompress(self, data: bytes, cap: int) -> bytes:
-        if not data:
-            return b""
-        try:
-            out = self._zlib.decompress(data, cap)
-        except zlib.error:
-            if not (self._deflate and self._fresh):
-                raise
-            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-            out = self._zlib.decompress(data, cap)
-        self._fresh = False
-        if self._zlib.unconsumed_tail:  # the output filled `cap`: more than allowed
-            raise _TooLarge
-        return out
-
-    def flush(self) -> bytes:
-        return self._zlib.flush()
-
-
-def sniff_media_type(content_type: str, body: bytes) -> str | None:
-    """The media type the fetcher accepts `body` as, or None when it is none of HTML,
-    XHTML, plain text or PDF. The PDF signature wins over any header (servers send PDFs
-    as text/html or octet-stream); a vague header (octet-stream, XML, none) lets the body
-    decide; a clear header is believed."""
-    head = body[:1024]
-    declared = _media_type(content_type)
-    declared = _TYPE_ALIASES.get(declared, declared)
-    # PDF readers accept the signature anywhere in the first KiB; outside a vague type only
-    # at the very start, so an HTML page quoting "%PDF-" stays HTML.
-    if head.lstrip().startswith(b"%PDF-") or (declared in _SNIFFED_TYPES and b"%PDF-" in head):
-        return "application/pdf"
-    if declared in ACCEPTED_TYPES:
-        return declared
-    if declared not in _SNIFFED_TYPES:
-        return None
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"http://www.w3.org/1999/xhtml" in lowered:
-        return "application/xhtml+xml"
-    if lowered.startswith(_HTML_MARKERS) or any(marker in lowered[:512] for marker in _HTML_MARKERS):
-        return "text/html"
-    if declared in ("text/xml", "application/xml"):
-        return None
-    if not any(byte < 9 or 13 < byte < 32 for byte in head if byte != 27):
-        return "text/plain"
-    return None
-
-
-def _media_type(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()

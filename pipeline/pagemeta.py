@@ -32,6 +32,12 @@ _DOI_TEXT = re.compile(
     r"\bdoi\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
+# A \uD800-\uDFFF escape that is not half of a pair: json.loads would hand back a lone
+# surrogate, which no UTF-8 writer (report, database) can encode.
+_LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 # schema.org vocabulary used to find the page's own "main" work and its organisation; this is
 # the markup standard's structure, like HTML tag names, not a tunable word list.
 _WORK_TYPES = frozenset(
@@ -280,7 +286,7 @@ def _jsonld_nodes(scripts: list[str]) -> tuple[list[dict[str, Any]], int]:
 def _lenient_json(raw: str) -> Any:
     """Parse JSON as sites write it: with HTML comments, CDATA wrappers, trailing commas or
     raw newlines in strings. None when it still cannot be read."""
-    text = raw.strip()
+    text = _LONE_SURROGATE_ESCAPE.sub(r"\\ufffd", raw.strip())
     if not text:
         return None
     try:

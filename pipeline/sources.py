@@ -3,6 +3,7 @@
     classify_source(url, page, ...)      ─▶ (kind, reasons)   from the domain table + page signals
     kind_from_domain(url, ...)           ─▶ (kind, reasons)   for a source that could not be read
     detect_study_designs(text, lexicon)  ─▶ designs
+    soft_404_signal(title, text, ...)    ─▶ what says a 200 page is really "not found"
 
 Every kind decision carries its reasons (short phrases an editor can check), because a kind
 drives flags (COMMERCIAL_ONLY) and a wrong kind must be easy to see and to correct in the
@@ -27,9 +28,13 @@ __all__ = [
     "domain_entry",
     "kind_from_domain",
     "method_section_text",
+    "soft_404_signal",
 ]
 
 _SPACES = re.compile(r"\s+")
+# Where a page title joins its own name to the site's ("Not found | Example Clinic").
+_TITLE_PARTS = re.compile(r"\s[|\-–—:·•]\s|\s?[|–—·•]\s?")
+_EDGE_PUNCTUATION = "!.?…()[]\"' "
 
 
 # ── domains ───────────────────────────────────────────────────────────────────────────────
@@ -328,3 +333,33 @@ def method_section_text(
             kept.append(text[: limit - size])
             size += len(kept[-1])
     return "\n".join(kept)
+
+
+# ── soft 404s ─────────────────────────────────────────────────────────────────────────────
+
+
+def soft_404_signal(title: str, text: str, lexicon: Mapping[str, Any], *, max_text_chars: int) -> str:
+    """What shows that a page served with "200 OK" is really a "not found" page, in words
+    for the report ('its title reads "Page not found"'), or "" when nothing does.
+
+    Two signs, phrases from the soft_404 lexicon: the title (or first heading) names the
+    missing page, either containing a [title] phrase or having a part that is exactly a
+    [title] whole entry ("Not found | Clinic"); or the main text is at most `max_text_chars`
+    long and contains a [text] phrase. The length bound keeps a real article that mentions a
+    missing page from being taken for one.
+    """
+    titles = lexicon.get("title", {})
+    shown = " ".join(title.split())[:120]
+    normalized = _normalize_cue_text(title)
+    if normalized.strip():
+        if _phrase_pattern(tuple(titles.get("phrases", ()))).search(normalized):
+            return f'its title reads "{shown}"'
+        wholes = {_normalize_cue_text(entry) for entry in titles.get("whole", ())}
+        parts = {part.strip(_EDGE_PUNCTUATION) for part in _TITLE_PARTS.split(normalized)}
+        if parts & wholes:
+            return f'its title reads "{shown}"'
+    if len(text.strip()) <= max_text_chars:
+        found = _phrase_pattern(tuple(lexicon.get("text", {}).get("phrases", ()))).search(_normalize_cue_text(text))
+        if found:
+            return f'its text says "{found.group(0)}"'
+    return ""

@@ -22,12 +22,14 @@ slow reply it has already given up on.
 
 from __future__ import annotations
 
+import email.utils
 import gzip
 import ssl
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Literal
@@ -43,7 +45,10 @@ class Reply:
     both wins from `headers`). `delay` waits before the status line; `trickle` waits
     between chunks of `chunk_size` bytes of the body. `framing` says how the body's end is
     marked: "length" (Content-Length), "chunked" (Transfer-Encoding: chunked) or "close"
-    (no length; the connection closes after the body).
+    (no length; the connection closes after the body). `repeat` sends the body that many
+    times over, so a test can stream hundreds of megabytes without holding them. `etag` / `last_modified` are sent as
+    validators, and a request whose If-None-Match / If-Modified-Since matches them gets
+    "304 Not Modified" with no body, as RFC 9110 §13.1 describes.
     """
 
     status: int = 200
@@ -54,6 +59,9 @@ class Reply:
     trickle: float = 0.0
     chunk_size: int = 1
     framing: Framing = "length"
+    repeat: int = 1
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +217,8 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         owner._arrive(SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
         try:
-            self._answer(owner, owner._next_reply(self.path))
+            reply = owner._next_reply(self.path)
+            self._answer(owner, _not_modified(reply) if _unchanged(reply, self.headers) else _with_validators(reply))
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up; nothing to answer
         finally:
@@ -226,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers:
             self.send_header(name, value)
         if reply.framing == "length" and "content-length" not in names:
-            self.send_header("Content-Length", str(len(reply.body)))
+            self.send_header("Content-Length", str(len(reply.body) * reply.repeat))
         elif reply.framing == "chunked":
             self.send_header("Transfer-Encoding", "chunked")
         elif reply.framing == "close":
@@ -234,13 +243,47 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         step = max(1, reply.chunk_size) if reply.trickle else max(1, len(reply.body))
-        for start in range(0, len(reply.body), step):
-            chunk = reply.body[start : start + step]
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if reply.framing == "chunked" else chunk)
-            self.wfile.flush()
-            if reply.trickle and not owner._pause(reply.trickle):
+        for _ in range(reply.repeat):
+            if owner._stopping.is_set():
                 self.close_connection = True
                 return
+            for start in range(0, len(reply.body), step):
+                chunk = reply.body[start : start + step]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if reply.framing == "chunked" else chunk)
+                self.wfile.flush()
+                if reply.trickle and not owner._pause(reply.trickle):
+                    self.close_connection = True
+                    return
         if reply.framing == "chunked":
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
+
+
+def _with_validators(reply: Reply) -> Reply:
+    """`reply` with its ETag / Last-Modified headers added."""
+    pairs = (("ETag", reply.etag), ("Last-Modified", reply.last_modified))
+    extra = tuple((name, value) for name, value in pairs if value)
+    return replace(reply, headers=reply.headers + extra) if extra else reply
+
+
+def _not_modified(reply: Reply) -> Reply:
+    """The 304 a server sends instead of `reply`: validators, no body, no type."""
+    return replace(_with_validators(reply), status=304, body=b"", content_type=None, delay=0.0, trickle=0.0)
+
+
+def _unchanged(reply: Reply, request_headers: Message) -> bool:
+    """Whether the request's conditions say the client already has `reply` (RFC 9110 §13.2.2:
+    If-None-Match decides when present, else If-Modified-Since)."""
+    if reply.status != 200:
+        return False
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = [tag.strip() for tag in if_none_match.split(",")]
+        return reply.etag is not None and ("*" in tags or reply.etag in tags)
+    since = request_headers.get("If-Modified-Since")
+    if since is None or reply.last_modified is None:
+        return False
+    try:
+        return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(reply.last_modified)
+    except (TypeError, ValueError):
+        return False

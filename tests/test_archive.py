@@ -13,7 +13,14 @@ import pytest
 from loopback import LoopbackServer, Reply, gzipped
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.archive import ArchiveIndex, ReplayTransport, WarcRecorder, read_archive, write_fixture_archive
+from pipeline.archive import (
+    ArchiveIndex,
+    ReplayTransport,
+    WarcRecorder,
+    read_archive,
+    salvage_archive,
+    write_fixture_archive,
+)
 from pipeline.config import FetchSettings
 from pipeline.errors import ArchiveError
 from pipeline.fetch import fetch_references_sync
@@ -188,6 +195,50 @@ def test_a_torn_last_record_leaves_the_earlier_ones_readable(tmp_path: Path, kee
     assert isinstance(first, Snapshot) and first.body == b"page 0 " * 400
     assert isinstance(second, Snapshot)
     assert isinstance(third, FetchFailure) and third.reason == "not in the archive torn.warc.gz"
+
+
+def test_appending_to_a_torn_archive_keeps_the_new_records_readable(tmp_path: Path) -> None:
+    archive = tmp_path / "torn.warc.gz"
+    _three_record_archive(archive)
+    data = archive.read_bytes()
+    start = _last_record_offset(archive)
+    archive.write_bytes(data[: start + (len(data) - start) // 2])
+    with WarcRecorder(archive, append=True) as recorder:
+        recorder.record("https://example.org/after", status=200, headers=[], body=b"appended later")
+    index = ArchiveIndex(archive)
+    assert not index.damaged
+    assert index.urls() == ("https://example.org/0", "https://example.org/1", "https://example.org/after")
+    after = index.latest("https://example.org/after")
+    assert after is not None and after.body == b"appended later"
+
+
+def test_appending_to_a_file_that_is_not_an_archive_is_refused_and_leaves_it_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.warc.gz"
+    path.write_bytes(b"someone's notes, not an archive\n" * 4)
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError):
+        WarcRecorder(path, append=True)
+    assert path.read_bytes() == before
+
+
+def test_an_interrupted_runs_archive_is_salvaged_whole_records_only(tmp_path: Path) -> None:
+    partial = tmp_path / "sources.warc.gz.part"
+    _three_record_archive(partial)
+    data = partial.read_bytes()
+    start = _last_record_offset(partial)
+    partial.write_bytes(data[: start + 40])  # killed a few bytes into the third record
+    kept = salvage_archive(partial, tmp_path / "sources.interrupted.warc.gz")
+    assert kept == tmp_path / "sources.interrupted.warc.gz" and not partial.exists()
+    index = ArchiveIndex(kept)
+    assert not index.damaged and index.urls() == ("https://example.org/0", "https://example.org/1")
+
+
+def test_an_archive_with_no_whole_record_is_not_salvaged(tmp_path: Path) -> None:
+    partial = tmp_path / "sources.warc.gz.part"
+    _three_record_archive(partial)
+    partial.write_bytes(partial.read_bytes()[:30])
+    assert salvage_archive(partial, tmp_path / "kept.warc.gz") is None
+    assert not partial.exists() and not (tmp_path / "kept.warc.gz").exists()
 
 
 def test_no_cut_point_in_the_last_record_serves_a_wrong_body(tmp_path: Path) -> None:

@@ -430,6 +430,56 @@ def test_fallback_reader_when_trafilatura_finds_nothing(settings: Settings) -> N
     assert "cookies" not in source.text and "Contact us" not in source.text
 
 
+NOT_FOUND_PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
+<nav><a href="/">Home</a> <a href="/shop">Shop</a></nav>
+<main><h1>{heading}</h1><p>{text}</p></main>
+<footer>Example Wellness Clinic, 12 Harbour Road</footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "text", "signal"),
+    [
+        ("Page not found – Example Wellness Clinic", "Sorry", "Try the search box.",
+         'its title reads "Page not found – Example Wellness Clinic"'),
+        ("Not Found | Example Wellness Clinic", "Hmm", "Nothing to see.",
+         'its title reads "Not Found | Example Wellness Clinic"'),
+        ("Example Wellness Clinic", "Oops",
+         "We couldn’t find that page. It may have moved when we rebuilt our site last spring.",
+         'its text says "we couldn\'t find that page"'),
+        ("", "Page Not Found", "Go back home.", 'its title reads "Page Not Found"'),
+    ],
+    ids=["title-phrase", "title-part", "short-text", "first-heading"],
+)
+def test_a_200_page_saying_not_found_is_a_soft_404(
+    settings: Settings, title: str, heading: str, text: str, signal: str
+) -> None:
+    page = NOT_FOUND_PAGE.format(title=title, heading=heading, text=text)
+    source = extract_source(snapshot(page), settings)
+    assert (source.status, source.http_status) == ("http_error", 200)
+    assert source.reason == f"the page says it was not found (soft 404): {signal}"
+    assert source.passages == () and source.text == ""
+
+
+def test_a_long_article_that_mentions_a_missing_page_is_not_a_soft_404(settings: Settings) -> None:
+    story = (
+        "Researchers followed 2,400 adults who walked after meals for twelve weeks. "
+        "Blood sugar peaks fell in the group that walked for ten minutes. "
+    ) * 20
+    page = NOT_FOUND_PAGE.format(
+        title="Vitamin D benefit not found in large trial | Everyday Wellness Weekly",
+        heading="Vitamin D benefit not found in large trial",
+        text=story + "The trial registry says the page you are looking for has moved.",
+    )
+    source = extract_source(snapshot(page), settings)
+    assert source.status == "ok" and source.passages
+
+
+def test_the_soft_404_length_bound_is_a_setting(settings: Settings) -> None:
+    page = NOT_FOUND_PAGE.format(title="Clinic", heading="Oops", text="This page no longer exists. " + "Browse our services. " * 10)
+    assert extract_source(snapshot(page), settings).status == "http_error"
+    assert extract_source(snapshot(page), with_extract(settings, soft_404_max_chars=40)).status == "ok"
+
+
 def test_unavailable_source_keeps_the_failure_and_the_domain_kind(settings: Settings) -> None:
     failure = FetchFailure(
         reference_id="11",

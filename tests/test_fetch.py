@@ -29,9 +29,11 @@ from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply, gzipped
 
 from pipeline.addresses import AddressGuard, GuardedTransport, classify_address
-from pipeline.archive import ReplayTransport, write_fixture_archive
+from pipeline.archive import ArchiveIndex, ReplayTransport, WarcRecorder, write_fixture_archive
 from pipeline.config import FetchSettings
-from pipeline.fetch import _retry_after_seconds, fetch_document, fetch_references_sync, sniff_media_type
+from pipeline.body import sniff_media_type
+from pipeline.fetch import fetch_document, fetch_references_sync
+from pipeline.fetch_rules import retry_after_seconds
 from pipeline.records import SOURCE_STATUSES, FetchFailure, Reference, Snapshot
 
 HTML = b"<!doctype html><html><head><title>T</title></head><body><p>Walking helps.</p></body></html>"
@@ -81,6 +83,13 @@ def test_ok_html_is_a_snapshot_with_the_body_and_an_honest_user_agent(loopback: 
     seen = loopback.requests[0]
     assert seen.headers["user-agent"] == "claimcheck-test/1.0 (+https://example.org/test)"
     assert seen.headers["accept-encoding"] == "gzip, deflate"
+    assert "from" not in seen.headers  # no contact set, so none is made up
+
+
+def test_a_contact_address_is_sent_as_the_from_header(loopback: LoopbackServer) -> None:
+    url = loopback.add("/page", body=HTML)
+    snapshot(fetch_one(url, quick(contact="desk@example.org")))
+    assert loopback.requests[0].headers["from"] == "desk@example.org"
 
 
 def test_404_is_an_http_error_with_the_status(loopback: LoopbackServer) -> None:
@@ -137,6 +146,25 @@ def test_too_many_redirects_stop_at_the_cap(loopback: LoopbackServer) -> None:
     assert len(result.redirects) == 4
 
 
+@pytest.mark.parametrize(
+    ("location", "status", "reason"),
+    [
+        ("javascript:alert(1)", "blocked", "redirected to javascript:alert(1): 'javascript:' links are not fetched (only http and https)"),
+        ("file:///etc/passwd", "blocked", "redirected to file:///etc/passwd: 'file:' links are not fetched (only http and https)"),
+        ("http://[::1/", "http_error", "the site answered HTTP 302 Found pointing to an invalid address (http://[::1/)"),
+    ],
+)
+def test_a_hostile_redirect_is_refused_by_name_and_archived(
+    loopback: LoopbackServer, tmp_path: Path, location: str, status: str, reason: str
+) -> None:
+    url = loopback.redirect("/hop", location, status=302)
+    with WarcRecorder(tmp_path / "a.warc.gz") as recorder:
+        result = failure(fetch_one(url, recorder=recorder))
+    assert (result.status, result.http_status, result.reason) == (status, 302, reason)
+    archived = ArchiveIndex(tmp_path / "a.warc.gz").latest(url)
+    assert archived is not None and archived.status == 302 and ("Location", location) in archived.headers
+
+
 # ── time limits ───────────────────────────────────────────────────────────────────────────
 
 
@@ -156,8 +184,25 @@ def test_a_trickling_server_cannot_hold_the_run_past_the_deadline(loopback: Loop
     result = failure(fetch_one(url, quick(read_timeout=0.5, total_deadline=0.6)))
     elapsed = time.monotonic() - started
     assert 0.55 <= elapsed < 1.6
-    assert result.status == "timeout"
-    assert result.reason.startswith("no complete answer within 0.6 s (total_deadline")
+    assert (result.status, result.http_status) == ("timeout", 200)
+    assert result.reason == (
+        "the site answered HTTP 200 but the page was still arriving after 0.6 s "
+        "(total_deadline, redirects and retries included)"
+    )
+
+
+def test_a_server_that_never_answers_times_out_without_a_status(loopback: LoopbackServer) -> None:
+    url = loopback.add("/mute", body=HTML, delay=5.0)
+    result = failure(fetch_one(url, quick(read_timeout=5.0, total_deadline=0.4)))
+    assert (result.status, result.http_status) == ("timeout", None)
+    assert result.reason == "no complete answer within 0.4 s (total_deadline, redirects and retries included)"
+
+
+def test_a_body_that_stalls_half_way_is_a_read_timeout_with_the_status(loopback: LoopbackServer) -> None:
+    url = loopback.add("/stall", body=HTML, trickle=3.0, chunk_size=20)
+    result = failure(fetch_one(url, quick(read_timeout=0.2, retries=0)))
+    assert (result.status, result.http_status) == ("timeout", 200)
+    assert result.reason == "127.0.0.1 answered HTTP 200, then stopped sending for more than 0.2 s (read_timeout)"
 
 
 # ── sizes, encodings and types ────────────────────────────────────────────────────────────
@@ -347,6 +392,76 @@ def test_malformed_links_are_failures_not_exceptions(bad: str) -> None:
     assert result.reason and "\n" not in result.reason
 
 
+# ── conditional requests (re-checks) ─────────────────────────────────────────────────────
+
+ETAG = '"v1-walking"'
+LAST_MODIFIED = "Tue, 02 Apr 2024 10:00:00 GMT"
+
+
+def test_unchanged_etag_gives_a_304_snapshot_with_the_304_record(loopback: LoopbackServer, tmp_path: Path) -> None:
+    url = loopback.add("/cond", body=HTML, etag=ETAG, last_modified=LAST_MODIFIED)
+    with WarcRecorder(tmp_path / "a.warc.gz") as recorder:
+        first = snapshot(fetch_one(url, recorder=recorder))
+        etag, modified = _validators(first)
+        again = snapshot(fetch_one(url, recorder=recorder, validators={url: (etag, modified)}))
+    assert (etag, modified) == (ETAG, LAST_MODIFIED)
+    sent = loopback.requests[-1].headers
+    assert sent["if-none-match"] == ETAG and sent["if-modified-since"] == LAST_MODIFIED
+    assert (again.http_status, again.body, again.content_sha256) == (304, b"", "")
+    assert ("ETag", ETAG) in again.headers
+    assert again.archived_as and again.archived_as != first.archived_as
+    record = ArchiveIndex(tmp_path / "a.warc.gz").record(again.archived_as.split("#", 1)[1])
+    assert record is not None and record.status == 304
+
+
+def _validators(result: Snapshot) -> tuple[str | None, str | None]:
+    headers = {name.lower(): value for name, value in result.headers}
+    return headers.get("etag"), headers.get("last-modified")
+
+
+def test_a_changed_page_answers_200_to_a_conditional_request(loopback: LoopbackServer) -> None:
+    url = loopback.add("/cond", body=HTML, etag='"v2"')
+    result = snapshot(fetch_one(url, validators={url: ('"v1"', None)}))
+    assert loopback.requests[-1].headers["if-none-match"] == '"v1"'
+    assert (result.http_status, result.body) == (200, HTML)
+
+
+def test_last_modified_alone_is_sent_as_if_modified_since(loopback: LoopbackServer) -> None:
+    url = loopback.add("/dated", body=HTML, last_modified=LAST_MODIFIED)
+    later = "Wed, 03 Apr 2024 10:00:00 GMT"
+    result = snapshot(fetch_one(url, validators={url: (None, later)}))
+    assert "if-none-match" not in loopback.requests[-1].headers
+    assert loopback.requests[-1].headers["if-modified-since"] == later
+    assert result.http_status == 304
+
+
+def test_validators_go_only_to_their_own_url(loopback: LoopbackServer) -> None:
+    asked = loopback.add("/asked", body=HTML, etag=ETAG)
+    other = loopback.add("/other", body=HTML, etag=ETAG)
+    references = [Reference("1", asked), Reference("2", other)]
+    results = fetch_references_sync(references, quick(), validators={asked: (ETAG, None)})
+    assert [snapshot(result).http_status for result in results] == [304, 200]
+    sent = {seen.path: seen.headers for seen in loopback.requests}
+    assert "if-none-match" in sent["/asked"] and "if-none-match" not in sent["/other"]
+
+
+def test_an_unasked_304_is_an_http_error(loopback: LoopbackServer) -> None:
+    url = loopback.add("/odd", status=304, content_type=None)
+    result = failure(fetch_one(url))
+    assert (result.status, result.http_status) == ("http_error", 304)
+
+
+def test_a_304_is_replayed_from_the_archive(loopback: LoopbackServer, tmp_path: Path) -> None:
+    url = loopback.add("/cond", body=HTML, etag=ETAG)
+    archive = tmp_path / "recheck.warc.gz"
+    with WarcRecorder(archive) as recorder:
+        live = snapshot(fetch_one(url, recorder=recorder, validators={url: (ETAG, None)}))
+    loopback.stop()
+    replayed = snapshot(fetch_one(url, transport=ReplayTransport(archive), validators={url: (ETAG, None)}))
+    assert live.http_status == replayed.http_status == 304
+    assert replayed == live
+
+
 # ── robots.txt ────────────────────────────────────────────────────────────────────────────
 
 
@@ -381,6 +496,26 @@ def test_a_missing_robots_txt_allows_and_a_failing_one_disallows(
     if not allowed:
         assert failure(result).status == "robots_disallowed"
         assert "could not be read (HTTP 503 Service Unavailable)" in failure(result).reason
+
+
+def test_a_robots_request_waits_for_its_hosts_slot(loopback: LoopbackServer) -> None:
+    # Two origins on one host (127.0.0.1, two ports): one source holds the host's only slot
+    # with a slow page; the other is redirected to the second origin, whose robots.txt it
+    # must not ask for until the slot is free.
+    with LoopbackServer() as second:
+        second.add("/robots.txt", status=404)
+        target = second.add("/b", body=HTML)
+        loopback.add("/slow", body=HTML, delay=0.4)
+        loopback.redirect("/a", target)
+        redirected = loopback.url("/a", host="localhost")
+        results = fetch_references_sync(
+            [Reference("1", loopback.url("/slow")), Reference("2", redirected)],
+            quick(respect_robots=True, per_host_concurrency=1, max_concurrency=2, total_deadline=3.0),
+        )
+        assert all(isinstance(result, Snapshot) for result in results), results
+        slow_started = next(seen.at for seen in loopback.requests if seen.path == "/slow")
+        robots_asked = next(seen.at for seen in second.requests if seen.path == "/robots.txt")
+        assert robots_asked - slow_started >= 0.35
 
 
 # ── the address guard, end to end ─────────────────────────────────────────────────────────
@@ -564,10 +699,10 @@ def test_tls_is_verified_against_the_host_name_not_the_address_connected_to(tmp_
     ],
 )
 def test_retry_after_is_read_as_seconds_or_a_date(header: str, expected: float | None) -> None:
-    assert _retry_after_seconds(header) == expected
+    assert retry_after_seconds(header) == expected
 
 
 def test_retry_after_dates_in_the_future_count_from_now() -> None:
     later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
-    seconds = _retry_after_seconds(later)
+    seconds = retry_after_seconds(later)
     assert seconds is not None and 85 <= seconds <= 90

@@ -20,7 +20,7 @@ Decisions the contract leaves open, fixed here:
 Additive keys (the contract allows adding): top-level `generator`, `skipped` (sentences not
 checked, with the reason), `unattached_flags` (flags naming no known claim; normally empty);
 `sources[]`: `reason`, `kind_reasons`, `authors`, `journal`, `doi`, `study_designs`,
-`cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged);
+`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged);
 `evidence[]`: `passage_id`, `coverage`, `missing`; `flags[]`: `passage` (passage id or
 null); `summary`: `claims_flagged`, `flags`, `flags_by_severity`, `sources`,
 `sources_by_status`, `sources_by_kind`, `skipped`, `graph` (the graph queries).
@@ -165,7 +165,9 @@ def safe_href(url: str) -> str | None:
     """`url` if it is an absolute http(s) URL safe to emit as a link, else None.
 
     Source URLs come from the article (untrusted): a `javascript:` or `data:` URL, or one
-    hiding a scheme behind controls or spaces, is shown as text, never made a link.
+    hiding a scheme behind controls or spaces, is shown as text, never made a link. So is a
+    URL with a user name or password: a click would send them, and
+    "https://www.nih.gov@evil.example/" reads as one site while going to another.
     """
     if not url or _URL_UNSAFE.search(url):
         return None
@@ -173,7 +175,7 @@ def safe_href(url: str) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
         return None
     return url
 
@@ -214,6 +216,7 @@ def _source_entry(source: Source, cited_by: list[str]) -> dict[str, Any]:
         "journal": source.journal,
         "doi": source.doi,
         "study_designs": list(source.study_designs),
+        "notes": list(source.notes),
         "cited_by": cited_by,
     }
 
