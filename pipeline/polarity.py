@@ -1,16 +1,22 @@
 """Does a passage say the opposite of a claim? Negation, reversed direction, another number.
 
-Used by match to call a passage `contradicts`. Each test looks only at what both texts are
-about: a negation or a direction word counts for the content words it governs (the next few
-within its clause), and only words both texts share are compared; so "not only", or a
-negation of some other word ("without cost"), is no contradiction. A number contradicts only
-when the passage gives a number of the same kind (a percentage for a percentage) and none
-that agrees. Cues: configs/lexicons/negation.toml.
+Used by match to call a passage `contradicts`, and by the support judgement's features. Each
+test looks only at what both texts are about: a negation or a direction word counts for the
+content words it governs (the next few within its clause), and only words both texts share
+are compared; so "not only", or a negation of some other word ("without cost"), is no
+contradiction. A number contradicts only when the passage gives a number of the same kind
+(a percentage for a percentage) and none that agrees. A denial needs two or more shared
+terms that one text negates and the other states. Cues: configs/lexicons/negation.toml.
+
+`clash` adds the looser reversals the judge weighs (antonyms.toml: a word swapped for its
+antonym, an effect where the other reports none) and names the kind; the contract's
+CONTRADICTED rests on one of these, never on a model's leaning alone (pipeline/judge.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .cues import cue_set, term_analyzer, tokenize
@@ -19,21 +25,47 @@ from .numbers import NUMBER, Quantity, agree, comparable, read_quantities
 from .text import STOPWORDS
 
 
+@dataclass(frozen=True, slots=True)
+class Opposition:
+    """Why a passage says the opposite of a claim, one reason per kind ("" when none)."""
+
+    negation: str = ""
+    direction: str = ""
+    number: str = ""
+    denial: str = ""
+
+    def reason(self) -> str:
+        """The first reason found, in words for an editor ("" when the texts agree)."""
+        return self.negation or self.direction or self.number or self.denial
+
+
 def opposition(claim: str, quantities: Sequence[Quantity], passage: str, settings: Settings) -> str:
     """Why `passage` says the opposite of `claim` (whose numbers are `quantities`), in words
     for an editor, or "" when it does not."""
-    claim_polarity = _polarities(claim, settings)
-    passage_polarity = _polarities(passage, settings)
-    for key, (negated, direction, cue) in claim_polarity.items():
+    return oppositions(claim, quantities, passage, settings).reason()
+
+
+def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settings: Settings) -> Opposition:
+    """Every kind of opposition between `claim` and `passage`: a negation on a shared term,
+    a reversed direction on a shared term, a number of the same kind that disagrees, and a
+    denial: one text negates `_DENIAL_MIN` or more terms the other states plainly ("fails to
+    be transmitted by respiratory droplets" against "transmits via respiratory droplets";
+    one shared word is too often a negation of something else: "do not get enough sleep")."""
+    claim_polarity = polarities(claim, settings)
+    passage_polarity = polarities(passage, settings)
+    negation = direction = number = ""
+    for key, (negated, sense, cue) in claim_polarity.items():
         if key not in passage_polarity:
             continue
-        other_negated, other_direction, other_cue = passage_polarity[key]
-        if negated != other_negated:
+        other_negated, other_sense, other_cue = passage_polarity[key]
+        if negated != other_negated and not negation:
             said = other_cue if other_negated else cue
             where = "the passage" if other_negated else "the claim"
-            return f'{where} negates it ("{said}")'
-        if direction and other_direction and direction != other_direction:
-            return f'the claim says "{cue}" where the passage says "{other_cue}"'
+            negation = f'{where} negates it ("{said}")'
+        if sense and other_sense and sense != other_sense and not direction:
+            direction = f'the claim says "{cue}" where the passage says "{other_cue}"'
+    denial = _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"))
+    denial = denial or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"))
     numbers = settings.lexicon("numbers")
     passage_quantities = read_quantities(passage, numbers)
     tolerance = settings.match.number_tolerance
@@ -42,21 +74,67 @@ def opposition(claim: str, quantities: Sequence[Quantity], passage: str, setting
         same_kind = [other for other in passage_quantities if comparable(quantity, other)
                      and not any(agree(mine, other, tolerance) for mine in quantities if mine is not quantity)]
         if same_kind and not any(agree(quantity, other, tolerance) for other in same_kind):
-            return f'the claim says "{quantity.text}" where the passage says "{same_kind[0].text}"'
-    return ""
+            number = f'the claim says "{quantity.text}" where the passage says "{same_kind[0].text}"'
+            break
+    return Opposition(negation, direction, number, denial)
 
 
-def _polarities(text: str, settings: Settings) -> dict[str, tuple[bool, int, str]]:
+_DENIAL_MIN = 2
+
+
+def _denial(polarity: Polarity, other: str, other_polarity: Polarity, settings: Settings,
+            who: tuple[str, str]) -> str:
+    """Why a text (of `polarity`, called who[0]) denies what `other` (who[1]) states plainly, or ""."""
+    keys = term_analyzer(settings.lexicon("synonyms")).term_keys(other)
+    denied = [(key, cue) for key, (negated, _, cue) in polarity.items()
+              if negated and key in keys and key not in other_polarity]
+    if len(denied) < _DENIAL_MIN:
+        return ""
+    return f'{who[0]} denies ("{denied[0][1]}") what {who[1]} states'
+
+
+Polarity = dict[str, tuple[bool, int, str]]
+_CACHE: dict[int, tuple[Settings, dict[str, tuple[Polarity, bool]]]] = {}
+_CACHE_MAX = 20_000
+
+
+def polarities(text: str, settings: Settings) -> Polarity:
+    """{term key: (negated, direction +1/−1/0, the cue as written)} for the content words a
+    negation or a direction word in `text` governs (remembered per settings object: a
+    passage is compared with many claims)."""
+    return _read(text, settings)[0]
+
+
+def negated(text: str, settings: Settings) -> bool:
+    """Whether `text` negates anything it asserts (a negation cue outside the phrases that
+    negate nothing: "not only", "those who did not")."""
+    return _read(text, settings)[1]
+
+
+def _read(text: str, settings: Settings) -> tuple[Polarity, bool]:
+    entry = _CACHE.get(id(settings))
+    if entry is None or entry[0] is not settings:
+        entry = _CACHE[id(settings)] = (settings, {})
+    cache = entry[1]
+    found = cache.get(text)
+    if found is None:
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        hits = _cues(text, settings)
+        found = cache[text] = (_polarities(text, hits, settings), any(hit.group == "negation" for hit in hits))
+    return found
+
+
+def _polarities(text: str, hits: Sequence[Any], settings: Settings) -> dict[str, tuple[bool, int, str]]:
     """{term key: (negated, direction +1/−1/0, the cue as written)} for the content words a
     negation or a direction word governs: the next `_REACH` content words within its clause
     (a direction word also governs the content word just before it: "anxiety decreased")."""
     analyzer = term_analyzer(settings.lexicon("synonyms"))
     tokens = tokenize(text)
-    hits = cue_set(settings.lexicon("negation"), "negation", "not_negation", "up", "down").find(text)
     in_cue = {i for hit in hits for i in range(hit.first_token, hit.last_token + 1)}
     result: dict[str, tuple[bool, int, str]] = {}
     for hit in hits:
-        if hit.group == "not_negation":
+        if hit.group in _NOT_NEGATION:
             continue
         targets = _governed(text, tokens, hit.last_token, +1, in_cue)
         if hit.group != "negation":
@@ -77,6 +155,12 @@ def _polarities(text: str, settings: Settings) -> dict[str, tuple[bool, int, str
 _REACH = 3
 _DIRECTION_REACH = 1
 _CLAUSE_BREAK = frozenset(",;:.()!?")
+_NOT_NEGATION = ("not_negation", "groups")
+
+
+def _cues(text: str, settings: Settings) -> list[Any]:
+    return cue_set(settings.lexicon("negation"), "negation", "not_negation", "not_negation:groups",
+                   "up", "down").find(text)
 
 
 def _governed(text: str, tokens: Sequence[Any], position: int, step: int, skip: set[int]) -> list[int]:
@@ -119,3 +203,62 @@ def number_disagreements(
                 found.append((quantity, different[0], index))
                 break
     return found
+
+
+# ── antonyms and the explicit clash ───────────────────────────────────────────────────────
+
+
+_ANTONYMS: dict[int, tuple[Settings, dict[str, frozenset[str]]]] = {}
+
+
+def antonym_map(settings: Settings) -> dict[str, frozenset[str]]:
+    """{stem: the stems of its antonyms} from antonyms.toml (built once per settings)."""
+    cached = _ANTONYMS.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    table: dict[str, set[str]] = {}
+    for pair in settings.lexicon("antonyms").get("pairs", []):
+        stems = [token.stem for word in pair for token in tokenize(word)[:1]]
+        if len(stems) == 2 and stems[0] != stems[1]:
+            table.setdefault(stems[0], set()).add(stems[1])
+            table.setdefault(stems[1], set()).add(stems[0])
+    frozen = {stem: frozenset(others) for stem, others in table.items()}
+    _ANTONYMS[id(settings)] = (settings, frozen)
+    return frozen
+
+
+STRONG_CLASHES = frozenset({"negation", "direction", "number"})
+
+
+def clash(claim: str, passage: str, settings: Settings) -> tuple[str, str]:
+    """(kind, why) `passage` says the opposite of `claim`, why in words for an editor;
+    ("", "") when no explicit reversal is found. Kinds: "negation" or "direction" on a term
+    both share, "number" (one of the same kind that differs; pipeline/polarity.py),
+    "denial" (one text negates what the other states), "antonym" (a word swapped for its
+    antonym: "safe" → "harmful"), "null" (an effect where the other reports none)."""
+    opposed = oppositions(claim, read_quantities(claim, settings.lexicon("numbers")), passage, settings)
+    for kind in ("negation", "direction", "number", "denial"):
+        if getattr(opposed, kind):
+            return kind, getattr(opposed, kind)
+    table = antonym_map(settings)
+    claim_tokens = {token.stem: token.word for token in tokenize(claim)}
+    passage_tokens = {token.stem: token.word for token in tokenize(passage)}
+    for stem, word in claim_tokens.items():
+        if stem in table and stem not in passage_tokens and not table[stem] & claim_tokens.keys():
+            swapped = sorted(table[stem] & passage_tokens.keys())
+            if swapped:
+                return "antonym", f'the claim says "{word}" where the passage says "{passage_tokens[swapped[0]]}"'
+    # "No effect" against a stated change: only when the other text states a direction
+    # ("reduced", "higher"), since "same" or "similar" alone compare nothing.
+    null = cue_set(settings.lexicon("antonyms"), "null")
+    claim_null, passage_null = null.find(claim), null.find(passage)
+    if claim_null and not passage_null and _directed(passage, settings):
+        return "null", f'the claim says "{claim_null[0].surface}" where the passage reports an effect or difference'
+    if passage_null and not claim_null and _directed(claim, settings):
+        return "null", f'the passage says "{passage_null[0].surface}"'
+    return "", ""
+
+
+def _directed(text: str, settings: Settings) -> bool:
+    """Whether `text` states a change or difference (a direction word governing a term)."""
+    return any(direction for _, direction, _ in polarities(text, settings).values())

@@ -1,0 +1,277 @@
+"""Evidence finding and support judgement measured on public data, through `claimcheck evidence`.
+
+Run from the repository root:
+
+    .venv/bin/python bench/evidence_eval.py                  # Check-COVID dev + SciFact pairs
+    .venv/bin/python bench/evidence_eval.py --split train    # the split the models were fitted on
+    .venv/bin/python bench/evidence_eval.py --setting gold   # passages = the gold evidence only
+    .venv/bin/python bench/evidence_eval.py --limit 60 --json
+
+Check-COVID (../shared/eval/check_covid, Wang et al. 2023): every claim cites one abstract.
+Each claim becomes one line of the `claimcheck evidence` verb, `{"id", "claim", "passages"}`
+with the abstract's sentences as passages (setting `abstract`, what a user of the verb
+does), and is answered by `pipeline.batch.evidence_line`, the verb's own code. Measured:
+
+  * evidence recall@1, recall@3 and MRR: where the first PRIMARY evidence sentence stands in
+    the answer's `ranking`;
+  * verdict macro-F1 over SUPPORT / REFUTE / NEI, with supported and partially_supported →
+    SUPPORT, contradicted → REFUTE, everything else → NEI; per-class F1 and the confusion.
+
+Setting `gold` gives only the gold evidence sentences as passages (the paper's verdict task:
+for NEI claims the dataset's evidence is a sentence that does not settle the claim). In the
+`abstract` setting an NEI claim shares its text and abstract with a SUPPORT or REFUTE claim of
+the dataset (it differs only in which sentence was annotated), so no system reading the
+abstract can tell the two apart; the report prints that ceiling.
+
+SciFact pairs (../shared/eval/scifact_pairs): the claim with its gold evidence as the one
+passage; entailment when the verdict is supported or partially_supported. Accuracy, F1 of
+entailment, and the majority-class accuracy for comparison.
+
+For reference the report also prints plain BM25 with stemming over the same sentences (the
+baseline the issue names). Nothing here is fitted; bench/train_evidence.py fits on train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.batch import evidence_line  # noqa: E402
+from pipeline.config import Settings, load_settings  # noqa: E402
+from pipeline.text import content_terms  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+CHECK_COVID = EVAL / "check_covid"
+SCIFACT = EVAL / "scifact_pairs" / "rte_scifact_train.tsv"
+SPLITS = {"train": "covidCheck_train_composed+extracted.json", "dev": "covidCheck_dev_composed+extracted.json"}
+LABELS = ("SUPPORT", "REFUTE", "NOTENOUGHINFO")
+TO_LABEL = {"supported": "SUPPORT", "partially_supported": "SUPPORT", "contradicted": "REFUTE"}
+
+
+# ── data ──────────────────────────────────────────────────────────────────────────────────
+
+
+def load_corpus() -> dict[str, dict[str, Any]]:
+    """Check-COVID abstracts by cord_id (the file is JSON Lines despite its name)."""
+    with (CHECK_COVID / "corpus.json").open(encoding="utf-8") as handle:
+        return {row["cord_id"]: row for row in map(json.loads, handle) if row}
+
+
+def load_claims(split: str) -> list[dict[str, Any]]:
+    """The claims of a Check-COVID split ("train" or "dev")."""
+    with (CHECK_COVID / SPLITS[split]).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def primary(claim: Mapping[str, Any]) -> set[int]:
+    """Indices of the claim's PRIMARY evidence sentences."""
+    return {row["sent_index"] for row in claim["evidence_set"] if row["type"] == "PRIMARY"}
+
+
+def evidence_lines(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Mapping[str, Any]],
+                   setting: str = "abstract") -> list[dict[str, Any]]:
+    """The `claimcheck evidence` input line of each claim."""
+    lines = []
+    for claim in claims:
+        sentences = list(corpus[claim["cord_id"]]["abstract"])
+        if setting == "gold":
+            keep = sorted({row["sent_index"] for row in claim["evidence_set"]})
+            sentences = [sentences[i] for i in keep if i < len(sentences)]
+        lines.append({"id": claim["id"], "claim": claim["claim"], "passages": sentences})
+    return lines
+
+
+def load_scifact() -> list[dict[str, str]]:
+    """SciFact claim/evidence pairs with their entailment label."""
+    with SCIFACT.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+# ── metrics ───────────────────────────────────────────────────────────────────────────────
+
+
+def ranking_metrics(rankings: Iterable[Sequence[int]], golds: Iterable[set[int]]) -> dict[str, float]:
+    """recall@1, recall@3 and MRR of the first gold index in each ranking."""
+    r1 = r3 = rr = 0.0
+    n = 0
+    for ranking, gold in zip(rankings, golds):
+        if not gold:
+            continue
+        n += 1
+        rank = next((position for position, index in enumerate(ranking) if index in gold), None)
+        if rank is None:
+            continue
+        rr += 1 / (rank + 1)
+        r1 += rank == 0
+        r3 += rank < 3
+    return {"recall@1": r1 / n, "recall@3": r3 / n, "mrr": rr / n, "n": n} if n else {"n": 0}
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> dict[str, Any]:
+    """Macro-F1 over `labels`, per-class precision/recall/F1 and the confusion (gold→predicted)."""
+    per_class = {}
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, predicted))
+        fp = sum(p == label != g for g, p in zip(gold, predicted))
+        fn = sum(g == label != p for g, p in zip(gold, predicted))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "n": gold.count(label)}
+    confusion = Counter(f"{g}->{p}" for g, p in zip(gold, predicted))
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
+    return {"macro_f1": sum(row["f1"] for row in per_class.values()) / len(labels), "accuracy": accuracy,
+            "per_class": per_class, "confusion": dict(sorted(confusion.items()))}
+
+
+def bm25_ranking(claim: str, sentences: Sequence[str], k1: float = 1.5, b: float = 0.75) -> list[int]:
+    """Plain BM25 with Snowball stemming over the sentences, best first (the baseline)."""
+    docs = [Counter(content_terms(sentence)) for sentence in sentences]
+    n = len(docs)
+    average = sum(sum(doc.values()) for doc in docs) / n if n else 0.0
+    df = Counter(term for doc in docs for term in doc)
+    query = set(content_terms(claim))
+    scores = []
+    for doc in docs:
+        length = sum(doc.values())
+        total = 0.0
+        for term in query:
+            tf = doc.get(term, 0)
+            if tf:
+                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+                total += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / (average or 1)))
+        scores.append(total)
+    return sorted(range(n), key=lambda i: (-scores[i], i))
+
+
+def nei_ceiling(claims: Sequence[Mapping[str, Any]]) -> float:
+    """The best macro-F1 any system reading (claim, abstract) can reach: claims sharing text
+    and abstract must get one answer, so each such group is answered with the label that
+    maximises the final macro-F1 (found by trying both answers per group, greedily)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for claim in claims:
+        groups.setdefault((claim["claim"].strip(), claim["cord_id"]), []).append(claim["label"])
+    gold = [label for labels in groups.values() for label in labels]
+    choice = [Counter(labels).most_common(1)[0][0] for labels in groups.values()]
+
+    def score(answers: Sequence[str]) -> float:
+        predicted = [answer for answer, labels in zip(answers, groups.values()) for _ in labels]
+        return macro_f1(gold, predicted)["macro_f1"]
+
+    best = score(choice)
+    improved = True
+    while improved:
+        improved = False
+        for index, labels in enumerate(groups.values()):
+            for option in set(labels):
+                trial = choice[:index] + [option] + choice[index + 1:]
+                value = score(trial)
+                if value > best + 1e-12:
+                    best, choice, improved = value, trial, True
+    return best
+
+
+# ── runs ──────────────────────────────────────────────────────────────────────────────────
+
+
+def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Mapping[str, Any]],
+                    settings: Settings, setting: str = "abstract") -> dict[str, Any]:
+    """Every claim through the evidence verb; ranking and verdict metrics."""
+    lines = evidence_lines(claims, corpus, setting)
+    started = time.perf_counter()
+    answers = [evidence_line(line, settings) for line in lines]
+    elapsed = time.perf_counter() - started
+    gold_labels = [claim["label"] for claim in claims]
+    predicted = [TO_LABEL.get(answer["verdict"], "NOTENOUGHINFO") for answer in answers]
+    result: dict[str, Any] = {"claims": len(claims), "setting": setting, "seconds": round(elapsed, 2),
+                              "verdict": macro_f1(gold_labels, predicted),
+                              "verdicts_given": dict(Counter(answer["verdict"] for answer in answers))}
+    if setting == "abstract":
+        golds = [primary(claim) for claim in claims]
+        result["ranking"] = ranking_metrics((answer["ranking"] for answer in answers), golds)
+        result["bm25_baseline"] = ranking_metrics(
+            (bm25_ranking(line["claim"], line["passages"]) for line in lines), golds)
+        result["same_input_ceiling_macro_f1"] = nei_ceiling(claims)
+    return result
+
+
+def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[str, Any]:
+    """Each SciFact pair through the evidence verb: entailment iff (partially) supported."""
+    gold = [row["entailment"] == "entailment" for row in rows]
+    predicted = []
+    for row in rows:
+        answer = evidence_line({"id": row["index"], "claim": row["sentence2"], "passages": [row["sentence1"]]},
+                               settings)
+        predicted.append(answer["verdict"] in ("supported", "partially_supported"))
+    tp = sum(g and p for g, p in zip(gold, predicted))
+    fp = sum(p and not g for g, p in zip(gold, predicted))
+    fn = sum(g and not p for g, p in zip(gold, predicted))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    share = sum(gold) / len(gold)
+    return {"pairs": len(rows), "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(rows),
+            "entailment_precision": precision, "entailment_recall": recall,
+            "entailment_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "majority_accuracy": max(share, 1 - share)}
+
+
+def _print(result: Mapping[str, Any], scifact: Mapping[str, Any] | None, split: str) -> None:
+    print(f"Check-COVID {split}, setting {result['setting']}: {result['claims']} claims in {result['seconds']} s")
+    if "ranking" in result:
+        ours, base = result["ranking"], result["bm25_baseline"]
+        print(f"  evidence (PRIMARY, n={ours['n']}): R@1 {ours['recall@1']:.3f}  R@3 {ours['recall@3']:.3f}  "
+              f"MRR {ours['mrr']:.3f}   | plain BM25+stemming R@1 {base['recall@1']:.3f}  "
+              f"R@3 {base['recall@3']:.3f}  MRR {base['mrr']:.3f}")
+    verdict = result["verdict"]
+    per = "  ".join(f"{label} {row['f1']:.3f} (P {row['precision']:.2f} R {row['recall']:.2f})"
+                    for label, row in verdict["per_class"].items())
+    print(f"  verdict macro-F1 {verdict['macro_f1']:.3f}  accuracy {verdict['accuracy']:.3f}   {per}")
+    if "same_input_ceiling_macro_f1" in result:
+        print(f"  (ceiling for any reader of claim + abstract: macro-F1 {result['same_input_ceiling_macro_f1']:.3f})")
+    print(f"  verdicts given: {result['verdicts_given']}")
+    print(f"  confusion gold->predicted: {verdict['confusion']}")
+    if scifact:
+        print(f"SciFact pairs: {scifact['pairs']} pairs  accuracy {scifact['accuracy']:.3f}  "
+              f"entailment P {scifact['entailment_precision']:.3f} R {scifact['entailment_recall']:.3f} "
+              f"F1 {scifact['entailment_f1']:.3f}  (majority class {scifact['majority_accuracy']:.3f})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
+    parser.add_argument("--setting", choices=("abstract", "gold"), default="abstract")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N claims (and SciFact pairs)")
+    parser.add_argument("--config", help="a settings file layered on the defaults")
+    parser.add_argument("--no-scifact", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+    args = parser.parse_args(argv)
+    settings = load_settings(args.config)
+    claims = load_claims(args.split)
+    if args.limit:
+        claims = claims[: args.limit]
+    result = run_check_covid(claims, load_corpus(), settings, args.setting)
+    scifact = None
+    if not args.no_scifact:
+        rows = load_scifact()
+        scifact = run_scifact(rows[: args.limit] if args.limit else rows, settings)
+    if args.json:
+        print(json.dumps({"split": args.split, "check_covid": result, "scifact": scifact}, indent=1))
+    else:
+        _print(result, scifact, args.split)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Small linear models stored as readable JSON under configs/models/, applied in plain Python.
+
+The evidence ranker and the support judge are logistic models fitted by
+bench/train_evidence.py (scikit-learn, at training time only). What ships is a JSON file per
+model: the feature names in order, the standardisation (mean, scale) of each, the weights
+and bias (one row per class for a multi-class model), and how it was trained (command,
+data split, metrics). Applying one is a dot product, so the runtime needs no scikit-learn
+and a reviewer can read which feature pushes which way.
+
+Model paths in settings are relative to the package's configs/ folder unless absolute.
+Files are read once per path and kept (they are a few kilobytes).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from .config import default_config_dir
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A (multinomial) logistic model over named features.
+
+    `weights[c][f]` is class c's weight of feature f after standardisation; a binary model
+    has one class row (the positive class) and its probability is the logistic of the score.
+    """
+
+    name: str
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[tuple[float, ...], ...]
+    bias: tuple[float, ...]
+    about: Mapping[str, Any]
+
+    def scores(self, values: Sequence[float]) -> list[float]:
+        """The linear score of each class row for one feature vector (in `features` order)."""
+        return [bias + sum(map(operator.mul, row, values)) for row, bias in self._raw]
+
+    @cached_property
+    def _raw(self) -> tuple[tuple[tuple[float, ...], float], ...]:
+        # The standardisation folded into the weights once: w·(x − m)/s = (w/s)·x − Σ w·m/s.
+        folded = []
+        for row, bias in zip(self.weights, self.bias):
+            weights = tuple(w / scale for w, scale in zip(row, self.scale))
+            folded.append((weights, bias - sum(w * mean for w, mean in zip(weights, self.mean))))
+        return tuple(folded)
+
+    def probabilities(self, values: Sequence[float]) -> dict[str, float]:
+        """{class: probability} for one feature vector."""
+        scores = self.scores(values)
+        if len(scores) == 1:
+            positive = _sigmoid(scores[0])
+            return {self.classes[-1]: positive, self.classes[0]: 1 - positive} if len(self.classes) == 2 \
+                else {self.classes[0]: positive}
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return {label: value / total for label, value in zip(self.classes, exps)}
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as the JSON object it is stored as."""
+        return {"name": self.name, "features": list(self.features), "classes": list(self.classes),
+                "mean": list(self.mean), "scale": list(self.scale),
+                "weights": [dict(zip(self.features, row)) for row in self.weights],
+                "bias": list(self.bias), "about": dict(self.about)}
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1 / (1 + math.exp(-value))
+    odds = math.exp(value)
+    return odds / (1 + odds)
+
+
+def model_from_json(data: Mapping[str, Any], where: str = "") -> LinearModel:
+    """A LinearModel from its stored JSON object; a ConfigError names what is wrong."""
+    try:
+        features = tuple(str(name) for name in data["features"])
+        rows = data["weights"]
+        weights = tuple(tuple(float(row[name]) for name in features) for row in rows)
+        model = LinearModel(
+            str(data.get("name", where)), features, tuple(str(c) for c in data["classes"]),
+            tuple(float(v) for v in data["mean"]), tuple(float(v) or 1.0 for v in data["scale"]),
+            weights, tuple(float(v) for v in data["bias"]), dict(data.get("about", {})),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"malformed model file: {error!r}", path=where) from None
+    if len(model.mean) != len(features) or len(model.scale) != len(features) or len(model.bias) != len(weights):
+        raise ConfigError("model file sizes do not agree", path=where)
+    return model
+
+
+def load_model(path: str, expected: Sequence[str] | None = None) -> LinearModel:
+    """The model stored at `path` (relative to the package configs/ unless absolute). With
+    `expected`, its features must be exactly those names (a model fitted on other features
+    would silently misread them)."""
+    model = _load(str(_resolve(path)))
+    if expected is not None and tuple(expected) != model.features:
+        raise ConfigError(f"model features {list(model.features)} differ from the code's {list(expected)}; "
+                          "refit it with bench/train_evidence.py", path=path)
+    return model
+
+
+def _resolve(path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else default_config_dir() / candidate
+
+
+@lru_cache(maxsize=16)
+def _load(path: str) -> LinearModel:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("model file not found", path=path) from None
+    except (OSError, json.JSONDecodeError) as error:
+        raise ConfigError(f"cannot read model file: {error}", path=path) from None
+    return model_from_json(data, path)
