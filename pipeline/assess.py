@@ -89,8 +89,16 @@ def verdict_flags(context: ClaimContext) -> list[Flag]:
                              f"matches {named}.", row)]
     if verdict == "contradicted":
         row = next((r for r in context.evidence if r.relation == "contradicts"), best)
-        return [context.flag("CONTRADICTED", "high",
-                             f"A cited passage says otherwise: {context.judgement.reason}", row)]
+        reason = context.judgement.reason.strip()
+        # The judgement may already say who says otherwise ("source [3] (3:p3) says otherwise: ...").
+        # A reason opening with an ordinary word ("The claim says...") reads on after a colon.
+        opening = reason.split(" ", 1)[0]
+        follows = reason[:1].lower() + reason[1:] if opening in ("The", "A", "An", "It", "Its") else reason
+        message = (reason[:1].upper() + reason[1:] if "otherwise" in reason
+                   else f"A cited passage says otherwise: {follows}")
+        if not message.endswith("."):
+            message += "."
+        return [context.flag("CONTRADICTED", "high", message, row)]
     return []
 
 

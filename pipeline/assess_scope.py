@@ -151,7 +151,8 @@ def generalization(context: ClaimContext) -> list[Flag]:
                 f'The evidence from [{row.source_id}] is about "{group.phrase}", but the claim gives them only as '
                 f'an example ("{cue}") of a wider group.', row)]
         group, where = groups[0]
-        covered = group.keys & claim_keys
+        # The claim names the group ("women") but drops part of it ("with hypertension"): low.
+        covered = (group.head or group.keys) & claim_keys
         if group.nonhuman:
             severity = "high"
         elif covered or qualified:
@@ -196,8 +197,11 @@ def commercial_only(context: ClaimContext) -> list[Flag]:
     if not context.backing:
         return []
     text = context.claim.text
-    if context.judgement.verdict == "unverifiable" or distances_itself(text, context.settings.lexicon("superiority")):
+    superiority = context.settings.lexicon("superiority")
+    if context.judgement.verdict == "unverifiable" or distances_itself(text, superiority):
         return []  # an absence claim, or a sentence that reports the assertion critically
+    if cue_set(superiority, "reporting").find(text):
+        return []  # "shops claim that...": the sentence reports the vendors' assertion, not its own
     strength = claim_strength(text, context.settings.lexicon("strength"))
     health = cue_set(context.settings.lexicon("strength"), "health_effect").find(text)
     if strength.label in ("none",) and not health:
@@ -207,7 +211,17 @@ def commercial_only(context: ClaimContext) -> list[Flag]:
     if not kinds or not all(kind in context.settings.assess.commercial_kinds for kind in kinds):
         return []
     ids = tuple(row.source_id for row in behind)
-    cue = health[0].surface if health else strength.cue
+    # Quote what makes it a health claim: a comparison, else the effect verb, else the outcome.
+    compared = cue_set(superiority, "cues").find(text)
+    effect = strength.cue if strength.label in ("causal", "conditional_causal") else ""
+    around = [hit for hit in compared if effect and hit.start <= strength.cue_start < hit.end]
+    cue = (around[0].surface if around else effect) or (compared[0].surface if compared else "") or (
+        health[0].surface if health else strength.cue)
+    # Point at the commercial passage that states an effect, when one of the rows does.
+    lexicon = context.settings.lexicon("strength")
+    stating = [row for row in context.backing
+               if claim_strength(context.passage_text(row), lexicon).label != "none"
+               or cue_set(lexicon, "health_effect").find(context.passage_text(row))]
     return [context.flag("COMMERCIAL_ONLY", "medium",
                          f'This health claim ("{cue}") rests only on commercial sources ({cite(ids)}), '
-                         "which sell what they write about.", behind[0])]
+                         "which sell what they write about.", stating[0] if stating else behind[0])]

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from .assess_context import ClaimContext, cite
 from .polarity import number_disagreements
-from .numbers import read_quantities
+from .numbers import Quantity, read_quantities
 from .records import Flag, Passage
 from .text import normalize
 
@@ -90,10 +90,19 @@ def number_mismatch(context: ClaimContext) -> list[Flag]:
                                                         context.settings):
         passage = nearby[index]
         severity = "medium" if quantity.kind == "year" else "high"
+        said, given = _as_written(context.claim.text, quantity), _as_written(passage.text, other)
         flags.append(Flag(context.claim.id, "NUMBER_MISMATCH", severity,
-                          f'The claim says "{quantity.text}", but source [{passage.source_id}] says "{other.text}".',
+                          f'The claim says "{said}", but source [{passage.source_id}] says "{given}".',
                           passage.source_id, passage.id, passage.text))
     return flags
+
+
+def _as_written(text: str, quantity: Quantity) -> str:
+    """A quantity as its text writes it ("400–420 mg", not the reader's "400-420 mg"), when its
+    offsets point at it."""
+    written = text[quantity.start : quantity.end]
+    same_digits = re.sub(r"\D", "", written) == re.sub(r"\D", "", quantity.text)
+    return written if written.strip() and same_digits else quantity.text
 
 
 def _near_evidence(context: ClaimContext) -> list[Passage]:

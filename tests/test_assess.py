@@ -6,15 +6,16 @@ through the real match stage so the flags rest on real evidence rows.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pipeline.assess import assess_claims
 from pipeline.outlets import named_outlets
-from pipeline.strength import claim_strength
 from pipeline.assess_text import quoted_spans
 from pipeline.config import load_settings
 from pipeline.match import match_claims
-from pipeline.records import Article, Claim, Passage, Source
+from pipeline.records import Article, Claim, Judgement, Passage, Source
 from pipeline.text import sentence_spans
 
 
@@ -90,11 +91,36 @@ def test_a_well_supported_hedged_scoped_claim_gets_no_flag(settings, text, cites
 # ── verdict flags ─────────────────────────────────────────────────────────────────────────
 
 
+def judged_as(settings, text, cites, verdict, reason, sources=SOURCES):
+    """The flags of one claim whose verdict is set here (match's judging is tested in
+    test_match): the evidence rows still come from the real match stage."""
+    claim = Claim("c1", text, "section", 0, len(text), tuple(cites))
+    evidence, _ = match_claims([claim], sources, settings)
+    if verdict == "contradicted":
+        best = max(evidence, key=lambda row: row.score)
+        evidence = tuple(dataclasses.replace(row, relation="contradicts") if row is best else row for row in evidence)
+    article = Article("t", "mem", "0", text, (claim,), ())
+    flags = assess_claims(article, sources, evidence, (Judgement("c1", verdict, 0.5, reason),), settings)
+    return {flag.code: flag for flag in flags}
+
+
 def test_unsupported_claim(settings):
-    flags, judgement = flags_for(settings, "Weeding outdoors cures migraines in children.", "7")
-    assert judgement.verdict == "unsupported"
+    flags = judged_as(settings, "Weeding outdoors cures migraines in children.", ("7",), "unsupported", "")
     assert flags["UNSUPPORTED"].severity == "high"
-    assert "[7]" in flags["UNSUPPORTED"].message
+    assert flags["UNSUPPORTED"].message.startswith("No passage of the cited sources [7] supports this claim")
+
+
+def test_contradicted_claim_quotes_the_passage(settings):
+    text = "In retired men with hypertension, weekly gardening was associated with higher systolic blood pressure."
+    flags = judged_as(settings, text, ("2",), "contradicted",
+                      'source [2] (2:p2) says otherwise: the claim says "higher" where the passage says "lower"')
+    flag = flags["CONTRADICTED"]
+    assert flag.severity == "high" and flag.passage_id == "2:p2"
+    assert flag.message == 'Source [2] (2:p2) says otherwise: the claim says "higher" where the passage says "lower".'
+    assert "lower systolic" in flag.evidence
+    flags = judged_as(settings, text, ("2",), "contradicted", 'The claim says "higher" where source [2] says "lower".')
+    assert flags["CONTRADICTED"].message == (
+        'A cited passage says otherwise: the claim says "higher" where source [2] says "lower".')
 
 
 def test_partial_support_names_the_missing_terms(settings):
@@ -102,18 +128,8 @@ def test_partial_support_names_the_missing_terms(settings):
         settings, "In retired men with hypertension, weekly gardening was associated with lower systolic "
                   "blood pressure and fewer strokes and heart attacks.", "2")
     assert judgement.verdict == "partially_supported"
-    assert '"strokes", "heart", "attacks"' in flags["PARTIAL_SUPPORT"].message
+    assert '"strokes", "heart attacks"' in flags["PARTIAL_SUPPORT"].message
     assert "UNSUPPORTED" not in flags
-
-
-def test_contradicted_claim_quotes_the_passage(settings):
-    flags, judgement = flags_for(
-        settings, "In retired men with hypertension, weekly gardening was associated with higher systolic "
-                  "blood pressure.", "2")
-    assert judgement.verdict == "contradicted"
-    flag = flags["CONTRADICTED"]
-    assert flag.severity == "high" and flag.passage_id == "2:p2"
-    assert "lower systolic" in flag.evidence
 
 
 def test_absence_claim_is_info_and_never_unsupported(settings):
@@ -223,7 +239,7 @@ def test_causal_claim_on_a_cross_sectional_study(settings):
     flags, _ = flags_for(settings, "In retired men with hypertension, weekly gardening lowers systolic blood pressure.", "2")
     flag = flags["CAUSAL_OVERSTATEMENT"]
     assert flag.severity == "high"
-    assert '"lowers"' in flag.message and '"associated with"' in flag.message
+    assert flag.message.startswith('The claim says "lowers", but the cited cross-sectional study [2] says "was associated with"')
     assert "cross-sectional study [2]" in flag.message
     assert flag.evidence.startswith("Weekly gardening was associated")
 
@@ -299,32 +315,6 @@ def test_commercial_only_needs_a_health_claim(settings):
     assert "COMMERCIAL_ONLY" not in flags
 
 
-# ── claim strength ────────────────────────────────────────────────────────────────────────
-
-
-@pytest.mark.parametrize(
-    ("text", "label", "cue"),
-    [("Mulching reduces weeds in raised beds.", "causal", "reduces"),
-     ("Mulching can reduce weeds.", "causal", "can reduce"),
-     ("Mulching may reduce weeds in raised beds.", "conditional_causal", "may reduce"),
-     ("Mulching was associated with fewer weeds.", "correlational", "associated with"),
-     ("Weed counts were reduced in mulched beds.", "correlational", "were reduced"),
-     ("Further studies should test whether mulching reduces weeds.", "none", ""),
-     ("The beds were measured in May.", "none", "")],
-)
-def test_claim_strength(settings, text, label, cue):
-    strength = claim_strength(text, settings.lexicon("strength"))
-    assert (strength.label, strength.cue) == (label, cue)
-
-
-def test_hedged_and_qualified(settings):
-    lexicon = settings.lexicon("strength")
-    assert claim_strength("Results suggest mulching helps.", lexicon).hedged
-    plain = claim_strength("Mulching reduces weeds.", lexicon)
-    assert not plain.hedged and not plain.qualified
-    assert claim_strength("Mulching can reduce weeds.", lexicon).qualified
-
-
 def test_group_given_only_as_an_example_is_a_generalization(settings):
     flags, _ = flags_for(settings, "Weekly gardening is associated with lower systolic blood pressure in older people, "
                                    "such as retired men with hypertension.", "2")
@@ -352,3 +342,101 @@ def test_animal_study_stated_of_people_is_a_high_generalization(settings):
     flags, _ = flags_for(settings, "In rats, daily garden access is associated with lower stress hormone levels.",
                          "9", sources=(source,))
     assert "GENERALIZATION" not in flags
+
+
+# ── wording: the cases an editor would call false alarms, and the quoting ─────────────────
+
+
+CLINIC = make_source(
+    "10", "Couples who plan a weekly garden walk tend to feel calmer together. "
+          "Studies have linked weekly walks in green space to better sleep.",
+    url="https://www.calmclinic.example.com/advice", kind="clinic", title="Walking for calm")
+
+SURVEY = make_source(
+    "11", "In this cross-sectional study we surveyed 300 retired women who garden weekly about their sleep "
+          "quality and their mood. Gardening more often was associated with better sleep. "
+          "The survey cannot tell which came first.",
+    url="https://journal.example.org/garden-sleep", kind="peer_reviewed", study_designs=("cross_sectional",),
+    title="Gardening and sleep in retired women")
+
+
+def test_a_guides_manner_of_speaking_is_not_correlational_evidence(settings):
+    # "tend to" on a clinic's advice page is not a correlational study.
+    flags, _ = flags_for(settings, "A weekly garden walk often helps couples feel calmer together.", "10",
+                         sources=(CLINIC,))
+    assert "CAUSAL_OVERSTATEMENT" not in flags
+
+
+def test_an_explicit_association_on_a_guide_page_still_counts(settings):
+    flags, _ = flags_for(settings, "Weekly walks in green space improve sleep.", "10", sources=(CLINIC,))
+    flag = flags["CAUSAL_OVERSTATEMENT"]
+    assert flag.severity == "medium" and flag.passage_id == "10:p2"
+    assert flag.message == ('The claim says "improve", but source [10] says "linked": an association, not a cause.')
+
+
+def test_the_flag_quotes_the_passage_that_carries_the_association_cue(settings):
+    # The methods sentence matches the claim best; the finding sits in the next sentence.
+    flags, _ = flags_for(settings, "A survey of 300 retired women who garden weekly shows that gardening improves "
+                                   "sleep quality and mood.", "11", sources=(SURVEY,))
+    flag = flags["CAUSAL_OVERSTATEMENT"]
+    assert flag.severity == "high" and flag.passage_id == "11:p2"
+    assert '"improves"' in flag.message and '"was associated with"' in flag.message
+    assert "cross-sectional study [11]" in flag.message
+    assert flag.evidence == "Gardening more often was associated with better sleep."
+
+
+def test_a_negated_or_doubted_cause_is_no_causal_overstatement(settings):
+    for text in ("Gardening more often does not improve sleep in retired women.",
+                 "It has not been shown that gardening improves sleep in retired women."):
+        flags, _ = flags_for(settings, text, "11", sources=(SURVEY,))
+        assert "CAUSAL_OVERSTATEMENT" not in flags, text
+
+
+def test_a_booster_over_hedged_evidence_is_a_certainty_overstatement(settings):
+    flags, _ = flags_for(settings, "Horticultural therapy can clearly improve mood in older adults.", "3")
+    flag = flags["CERTAINTY_OVERSTATEMENT"]
+    assert flag.message == 'The claim says "clearly", but the cited passage of [3] hedges ("may").'
+    # ... and over a cross-sectional study's association, though that passage does not hedge
+    flags, _ = flags_for(settings, "In retired men with hypertension, weekly gardening is clearly associated with "
+                                   "lower systolic blood pressure.", "2")
+    assert flags["CERTAINTY_OVERSTATEMENT"].message == (
+        'The claim says "clearly", but the cited passage of [2] reports an association ("associated with").')
+
+
+def test_commercial_only_is_not_raised_on_a_sentence_reporting_what_vendors_claim(settings):
+    flags, _ = flags_for(settings, "Seed shops claim that growing your own food lets you reconnect with the rhythm "
+                                   "of the seasons and improves your health.", "4")
+    assert "COMMERCIAL_ONLY" not in flags
+    flags, _ = flags_for(settings, "Growing your own food lets you reconnect with the rhythm of the seasons and "
+                                   "improves your health.", "4")
+    assert flags["COMMERCIAL_ONLY"].message.startswith('This health claim ("improves") rests only on commercial')
+
+
+def test_an_advantage_over_something_is_a_superiority_claim(settings):
+    flags, _ = flags_for(settings, "Heirloom seeds give gardening a clear advantage over any gym for your mind.", "4")
+    assert flags["SUPERIORITY_CLAIM"].severity == "high"
+    assert '("clear advantage over")' in flags["SUPERIORITY_CLAIM"].message
+
+
+MAGNESIUM = make_source(
+    "12", "Adults should get 400–420 mg of magnesium a day from food. "
+          "About 20% of adults take a magnesium supplement.",
+    url="https://health.example.gov/magnesium", kind="government", title="Magnesium fact sheet")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Adults should get 400 to 420 mg of magnesium a day from food.",
+     "About one in five adults take a magnesium supplement."],
+)
+def test_numbers_written_another_way_are_no_mismatch(settings, text):
+    flags, _ = flags_for(settings, text, "12", sources=(MAGNESIUM,))
+    assert "NUMBER_MISMATCH" not in flags
+
+
+def test_a_changed_range_is_a_number_mismatch(settings):
+    flags, _ = flags_for(settings, "Adults should get 300 to 320 mg of magnesium a day from food.", "12",
+                         sources=(MAGNESIUM,))
+    flag = flags["NUMBER_MISMATCH"]
+    assert flag.severity == "high" and flag.passage_id == "12:p1"
+    assert '"300 to 320 mg"' in flag.message and '"400–420 mg"' in flag.message

@@ -1,0 +1,302 @@
+"""Claim strength and exaggeration, measured on the public datasets in ../shared/eval.
+
+Run from the repository root (one command, every number):
+
+    .venv/bin/python bench/strength_eval.py                   # all four measurements
+    .venv/bin/python bench/strength_eval.py --json            # the same numbers as JSON
+    .venv/bin/python bench/strength_eval.py --errors pet:dev correlational causal
+                      # print the sentences of one split with gold → predicted as given
+
+What is measured, and how each set is split (the splits are fixed by an md5 of the text,
+so they never change between runs and never depend on the order of a file):
+
+  1. causal_language (Yu et al. 2019; 3,061 PubMed conclusion sentences; labels 0 none,
+     1 causal, 2 conditional causal, 3 correlational). `claim_strength` is a rule set, not a
+     trained model, so "cross-validated" here means: the 10 md5 folds are scored one by one
+     and the mean and spread of their macro-F1 are reported, which shows how much the number
+     moves with the sample. The rules were developed looking at folds 0-6 (`dev`); folds 7-9
+     (`holdout`) were only measured. Both are reported, with per-class F1.
+  2. pet_cls (Wright & Augenstein 2021; 200 press-release and abstract sentences; labels
+     0 none, 1 correlational, 2 conditional causal, 3 direct causal — 1 and 3 are the
+     REVERSE of causal_language's). md5 parity splits it in half: `pet:dev` was used to
+     adjust cues for press-release wording, `pet:report` was not looked at sentence by
+     sentence. Press-release sentences alone are reported too (the held-back target domain).
+  3. InSciOut (100 press-release/abstract pairs; label = sign(press − abstract strength)):
+     `compare_strength` on each pair, 3-class macro-F1 and the F1 of `exaggerates`. md5 parity
+     of the press text splits the pairs in half: `insciout:dev` was read for press-release
+     wording (its errors listed with --errors insciout:dev), `insciout:report` was not. The
+     strength of each side of the report pairs is scored as well.
+  4. MISSCI dev (30 arguments about how a claim misrepresents a study): not a score, a look.
+     Each argument's claim is compared with its accurate premise (what the study showed), and
+     the signals that fire (compare label, CAUSAL_/CERTAINTY_OVERSTATEMENT, a superiority cue,
+     an absolute) are tallied per fallacy class: how much of a causal oversimplification or a
+     hasty generalisation shows in the wording at all.
+
+Metrics are written here: per-class precision/recall/F1 from counts, macro-F1 the unweighted
+mean over the classes present in gold or prediction of the label set, accuracy the share right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import load_settings  # noqa: E402
+from pipeline.cues import cue_set  # noqa: E402
+from pipeline.strength import Strength, claim_strength, compare_strength, text_strength  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval"
+STRENGTHS = ("none", "correlational", "conditional_causal", "causal")
+COMPARISONS = ("same", "exaggerates", "downplays")
+# The two numbering schemes (see the module docstring): mind that 1 and 3 swap.
+CAUSAL_LANGUAGE_LABELS = {"0": "none", "1": "causal", "2": "conditional_causal", "3": "correlational"}
+EXAGGERATION_LABELS = {"0": "none", "1": "correlational", "2": "conditional_causal", "3": "causal"}
+DEV_FOLDS = frozenset(range(7))  # causal_language folds the rules were developed on
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One labelled sentence: its text, gold label, and the part of its dataset it came from."""
+
+    text: str
+    gold: str
+    origin: str = ""  # "press" / "abstract" for pet_cls
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One InSciOut pair: press-release and abstract conclusions with their gold strengths."""
+
+    press: str
+    abstract: str
+    press_gold: str
+    abstract_gold: str
+    label: str
+
+
+@dataclass
+class Scores:
+    """Per-class and overall scores of one prediction run."""
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)
+    confusion: dict[str, int] = field(default_factory=dict)
+
+
+def fold_of(text: str, folds: int = 10) -> int:
+    """The md5 fold of a text: stable across runs and file orders."""
+    return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def score(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> Scores:
+    """Accuracy, macro-F1 and per-class P/R/F1 of `predicted` against `gold`."""
+    per_class: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, predicted))
+        fp = sum(p == label != g for g, p in zip(gold, predicted))
+        fn = sum(g == label != p for g, p in zip(gold, predicted))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "n": float(tp + fn)}
+    present = [label for label in labels if per_class[label]["n"] or label in predicted]
+    macro = statistics.fmean(per_class[label]["f1"] for label in present) if present else 0.0
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
+    confusion = Counter(f"{g}->{p}" for g, p in zip(gold, predicted) if g != p)
+    return Scores(len(gold), accuracy, macro, per_class, dict(confusion.most_common()))
+
+
+# ── loading ─────────────────────────────────────────────────────────────────────────────────
+
+
+def causal_language(data: Path = DATA) -> list[Item]:
+    """The causal_language sentences with labels in our names."""
+    with open(data / "causal_language" / "pubmed_causal_language_use.csv", newline="", encoding="utf-8") as handle:
+        return [Item(row["sentence"], CAUSAL_LANGUAGE_LABELS[row["label"]]) for row in csv.DictReader(handle)]
+
+
+def pet_cls(data: Path = DATA) -> list[Item]:
+    """The pet_cls sentences (no header: sentence, strength, source) with labels in our names."""
+    with open(data / "exaggeration" / "pet_cls_train.csv", newline="", encoding="utf-8") as handle:
+        return [Item(row[0], EXAGGERATION_LABELS[row[1]], row[2]) for row in csv.reader(handle) if len(row) == 3]
+
+
+def insciout(data: Path = DATA) -> list[Pair]:
+    """The InSciOut pairs."""
+    pairs = []
+    with open(data / "exaggeration" / "insciout_train.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                pairs.append(Pair(row["press_release_conclusion"], row["abstract_conclusion"],
+                                  EXAGGERATION_LABELS[str(row["press_release_strength"])],
+                                  EXAGGERATION_LABELS[str(row["abstract_strength"])], row["exaggeration_label"]))
+    return pairs
+
+
+def pet_part(item: Item) -> str:
+    """"dev" or "report": the half of pet_cls an item belongs to (md5 parity)."""
+    return "dev" if fold_of(item.text, 2) == 0 else "report"
+
+
+def pair_part(pair: Pair) -> str:
+    """"dev" or "report": the half of InSciOut a pair belongs to (md5 parity of the press text)."""
+    return "dev" if fold_of(pair.press, 2) == 0 else "report"
+
+
+# ── measuring ───────────────────────────────────────────────────────────────────────────────
+
+
+def predict(texts: Iterable[str], lexicon: object, strength: Callable[..., Strength] = claim_strength) -> list[str]:
+    """`strength` labels of `texts` (`claim_strength` by default)."""
+    return [strength(text, lexicon).label for text in texts]
+
+
+def strength_scores(items: Sequence[Item], lexicon: object,
+                    strength: Callable[..., Strength] = claim_strength) -> Scores:
+    """Scores of `strength` (`claim_strength` by default) on labelled texts."""
+    return score([item.gold for item in items], predict((item.text for item in items), lexicon, strength), STRENGTHS)
+
+
+def compare_scores(pairs: Sequence[Pair], lexicon: object) -> Scores:
+    """Scores of `compare_strength` on InSciOut pairs (3 classes)."""
+    predicted = [compare_strength(pair.press, pair.abstract, lexicon).label for pair in pairs]  # type: ignore[arg-type]
+    return score([pair.label for pair in pairs], predicted, COMPARISONS)
+
+
+def cross_validated(items: Sequence[Item], lexicon: object, folds: int = 10) -> dict[str, float]:
+    """Macro-F1 of each md5 fold: mean, standard deviation, lowest and highest."""
+    predicted = predict((item.text for item in items), lexicon)
+    per_fold = []
+    for fold in range(folds):
+        chosen = [index for index, item in enumerate(items) if fold_of(item.text, folds) == fold]
+        per_fold.append(score([items[i].gold for i in chosen], [predicted[i] for i in chosen], STRENGTHS).macro_f1)
+    return {"mean": statistics.fmean(per_fold), "sd": statistics.stdev(per_fold),
+            "min": min(per_fold), "max": max(per_fold)}
+
+
+def missci_look(lexicon: object, data: Path = DATA) -> dict[str, dict[str, int]]:
+    """Per fallacy class: how many arguments carry it, and which of our wording signals fire
+    when the argument's claim is compared with its accurate premise (what the study showed):
+    the compare label, its flags, a superiority cue or an absolute in the claim."""
+    superiority = load_settings().lexicon("superiority")
+    tally: dict[str, Counter[str]] = {}
+    with open(data / "missci" / "dev.missci.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            argument = json.loads(line)["argument"]
+            comparison = compare_strength(argument["claim"], argument["accurate_premise_p0"]["premise"], lexicon)  # type: ignore[arg-type]
+            signals = {comparison.label, *comparison.flags}
+            if cue_set(superiority, "cues").find(argument["claim"]):
+                signals.add("superiority cue")
+            if comparison.claim.absolutes:
+                signals.add("absolute")
+            classes = {option["class"] for fallacy in argument["fallacies"]
+                       for option in fallacy["interchangeable_fallacies"]}
+            for name in classes | {"(all arguments)"}:
+                counts = tally.setdefault(name, Counter())
+                counts["arguments"] += 1
+                counts.update(signals)
+    return {name: dict(counts) for name, counts in sorted(tally.items(), key=lambda kv: -kv[1]["arguments"])}
+
+
+def run(data: Path = DATA) -> dict[str, object]:
+    """Every measurement of the module docstring, as one dictionary."""
+    lexicon = load_settings().lexicon("strength")
+    cl = causal_language(data)
+    pet = pet_cls(data)
+    pairs = insciout(data)
+    results: dict[str, object] = {
+        "causal_language:dev": strength_scores([i for i in cl if fold_of(i.text) in DEV_FOLDS], lexicon),
+        "causal_language:holdout": strength_scores([i for i in cl if fold_of(i.text) not in DEV_FOLDS], lexicon),
+        "causal_language:10-fold": cross_validated(cl, lexicon),
+        "pet:dev": strength_scores([i for i in pet if pet_part(i) == "dev"], lexicon),
+        "pet:report": strength_scores([i for i in pet if pet_part(i) == "report"], lexicon),
+        "pet:report:press": strength_scores([i for i in pet if pet_part(i) == "report" and i.origin == "press"], lexicon),
+        "pet:all:press": strength_scores([i for i in pet if i.origin == "press"], lexicon),
+        "insciout:dev": compare_scores([p for p in pairs if pair_part(p) == "dev"], lexicon),
+        "insciout:report": compare_scores([p for p in pairs if pair_part(p) == "report"], lexicon),
+        "insciout:all": compare_scores(pairs, lexicon),
+        "insciout:report:press": strength_scores(
+            [Item(p.press, p.press_gold) for p in pairs if pair_part(p) == "report"], lexicon, text_strength),
+        "insciout:report:abstract": strength_scores(
+            [Item(p.abstract, p.abstract_gold) for p in pairs if pair_part(p) == "report"], lexicon, text_strength),
+        "missci": missci_look(lexicon, data),
+    }
+    return results
+
+
+def _print(results: dict[str, object]) -> None:
+    for name, value in results.items():
+        if isinstance(value, Scores):
+            classes = "  ".join(f"{label} {row['f1']:.3f} (n={row['n']:.0f})" for label, row in value.per_class.items())
+            print(f"{name:28s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}")
+            print(f"{'':28s} F1: {classes}")
+            top = ", ".join(f"{k} {v}" for k, v in list(value.confusion.items())[:6])
+            print(f"{'':28s} most confused: {top}")
+        elif name == "missci":
+            print("missci (claim vs accurate premise; per fallacy class, how many arguments and which signals fire):")
+            for fallacy, counts in value.items():  # type: ignore[union-attr]
+                print(f"  {fallacy:32s} {counts}")
+        else:
+            print(f"{name:28s} " + "  ".join(f"{k} {v:.3f}" for k, v in value.items()))  # type: ignore[union-attr]
+
+
+def _errors(split: str, gold: str, predicted: str) -> None:
+    lexicon = load_settings().lexicon("strength")
+    if split == "insciout:dev":
+        for pair in insciout():
+            if pair_part(pair) != "dev":
+                continue
+            found = compare_strength(pair.press, pair.abstract, lexicon)
+            if pair.label == gold and found.label == predicted:
+                print(f"press {pair.press_gold} → {found.claim.label} [{found.claim.cue}] {pair.press}")
+                print(f"  abstract {pair.abstract_gold} → {found.source.label} [{found.source.cue}] {pair.abstract}")
+        return
+    if split.startswith("pet:"):
+        items = [i for i in pet_cls() if pet_part(i) == split.split(":")[1]]
+    elif split == "causal_language:dev":
+        items = [i for i in causal_language() if fold_of(i.text) in DEV_FOLDS]
+    else:
+        raise SystemExit(f"error analysis is only for development splits, not {split!r}")
+    for item in items:
+        found = claim_strength(item.text, lexicon)
+        if item.gold == gold and found.label == predicted:
+            print(f"[{found.cue}] {item.text}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: print every measurement (or JSON), or list one development split's errors."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument("--errors", nargs=3, metavar=("SPLIT", "GOLD", "PREDICTED"),
+                        help="list development items (pet:dev, causal_language:dev, or insciout:dev with "
+                             "same/exaggerates/downplays) with this confusion")
+    args = parser.parse_args(argv)
+    if args.errors:
+        _errors(*args.errors)
+        return 0
+    results = run()
+    if args.json:
+        print(json.dumps({k: (v.__dict__ if isinstance(v, Scores) else v) for k, v in results.items()}, indent=1))
+    else:
+        _print(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
