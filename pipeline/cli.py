@@ -1,12 +1,18 @@
-"""The `claimcheck` command: parse, call the runner, print a summary. Nothing else.
+"""The `claimcheck` command: parse, call the runner (or the re-check and the store), print a
+summary. Nothing else.
 
-Every expected failure is a PipelineError; it becomes one line on stderr and exit status 2.
-Exit status: 0 ran; 1 ran and found a flag at or above --fail-on; 2 bad usage or input.
+Commands: check; recheck, watch add|list|remove, history (over the run store); evidence,
+strength, compare (batch verbs). Every expected failure is a PipelineError; it becomes one
+line on stderr and exit status 2. Exit status: 0 ran; 1 ran and found a flag at or above
+--fail-on (for recheck: a NEW flag, or an article that could not be read again); 2 bad usage
+or input.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import signal
 import sys
 import time
@@ -16,12 +22,28 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .batch import VERBS, run_batch
-from .config import load_settings
+from .config import Settings, load_settings
 from .errors import PipelineError, UsageError
+from .recheck import (
+    ArticleRecheck,
+    compare_runs,
+    due_articles,
+    format_every,
+    parse_every,
+    recheck_articles,
+    resolve_articles,
+    stamp,
+    system_clock,
+)
 from .records import SEVERITY_RANK, Report
-from .runner import CheckRequest, SilentProgress, check_article
+from .report.recheck_report import history_document, history_text, write_recheck
+from .runner import CheckRequest, SilentProgress, check_article, is_url, stored_location
+from .store import DEFAULT_DB, Store
 
 PROG = "claimcheck"
+# The run store when --db is not given: $CLAIMCHECK_DB, else outputs/claimcheck.db.
+DB_VARIABLE = "CLAIMCHECK_DB"
+DEFAULT_RECHECK_OUT = Path("outputs") / "recheck"
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -62,10 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a flag of this severity or worse is found",
     )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_db_option(check)
+    check.add_argument("--no-db", action="store_true", help="do not record this run in the run store")
     check.set_defaults(handler=_run_check)
+    _add_store_commands(commands)
 
     examples = {
-        "evidence": ('score and judge passages for a claim', '{"id": "1", "claim": "...", "passages": ["...", "..."]}'),
+        "evidence": ("score and judge passages for a claim", '{"id": "1", "claim": "...", "passages": ["...", "..."]}'),
         "strength": ("claim strength of a sentence", '{"id": "1", "text": "Coffee was associated with lower risk."}'),
         "compare": ("does a claim overstate its source", '{"id": "1", "claim": "...", "source": "..."}'),
     }
@@ -83,6 +108,74 @@ def build_parser() -> argparse.ArgumentParser:
         batch_parser.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
         batch_parser.set_defaults(handler=_run_batch, verb=verb)
     return parser
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help=f"the run store (default ${DB_VARIABLE}, else {DEFAULT_DB})",
+    )
+
+
+def _add_store_commands(commands: argparse._SubParsersAction) -> None:
+    """recheck, watch and history: the commands over the run store."""
+    recheck = commands.add_parser(
+        "recheck",
+        help="re-check recorded articles and report what changed since their last run",
+        description="Re-read recorded articles, fetch their sources again (conditionally: an unchanged page "
+        "answers 304 and its stored snapshot is reused), and write recheck.json and recheck.md: verdict "
+        "changes, new and resolved flags, sources changed, failing, dead, recovered or redirected.",
+        epilog="examples:\n  claimcheck recheck                       every recorded article\n"
+        "  claimcheck recheck --due --fail-on medium   watched articles that are due (for cron)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    recheck.add_argument("articles", nargs="*", metavar="ARTICLE", help="recorded articles (default: all)")
+    _add_db_option(recheck)
+    recheck.add_argument(
+        "--out", type=Path, metavar="DIR", help=f"where recheck.json/.md go (default {DEFAULT_RECHECK_OUT}/)"
+    )
+    recheck.add_argument("--due", action="store_true", help="only watched articles whose interval has passed")
+    recheck.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
+    recheck.add_argument(
+        "--fail-on", choices=("low", "medium", "high"), help="exit 1 when a NEW flag of this severity or worse appears"
+    )
+    recheck.add_argument(
+        "--allow-private-hosts", action="store_true", help="let sources resolve to loopback/private addresses"
+    )
+    recheck.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    recheck.set_defaults(handler=_run_recheck)
+
+    watch = commands.add_parser(
+        "watch",
+        help="schedule re-checks: watch add|list|remove",
+        description="Keep re-check schedules in the run store; run 'claimcheck recheck --due' from cron or a "
+        "systemd timer to re-check what is due.",
+        epilog="examples:\n  claimcheck watch add https://example.org/story --every 7d\n  claimcheck watch list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = watch.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    add = actions.add_parser("add", help="re-check ARTICLE every interval")
+    add.add_argument("article", metavar="ARTICLE", help="an article file or URL")
+    add.add_argument("--every", required=True, metavar="INTERVAL", help="30m, 12h, 7d, 2w ...")
+    listing = actions.add_parser("list", help="the watched articles and when each is next due")
+    remove = actions.add_parser("remove", help="stop re-checking ARTICLE on a schedule")
+    remove.add_argument("article", metavar="ARTICLE", help="an article file or URL")
+    for action in (add, listing, remove):
+        _add_db_option(action)
+        action.set_defaults(handler=_run_watch)
+
+    history = commands.add_parser(
+        "history",
+        help="the timeline of an article's verdicts and source states",
+        epilog="example: claimcheck history fixtures/sleep/sleep-draft.md",
+    )
+    history.add_argument("article", metavar="ARTICLE", help="a recorded article file or URL")
+    _add_db_option(history)
+    history.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    history.set_defaults(handler=_run_history)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +204,10 @@ def _run_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.allow_private_hosts:
         settings = settings.with_fetch(allow_private_hosts=True)
-    request = CheckRequest(article=args.article, out_dir=args.out, archive=args.archive, offline=args.offline)
+    if args.no_db and args.db:
+        raise UsageError("give either --db PATH or --no-db, not both")
+    db = None if args.no_db else _db_path(args)
+    request = CheckRequest(article=args.article, out_dir=args.out, archive=args.archive, offline=args.offline, db=db)
     progress = SilentProgress() if args.quiet else _progress_for(sys.stderr)
     started = time.monotonic()
     with progress:
@@ -120,6 +216,125 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.fail_on and _worst_severity(outcome.report) >= SEVERITY_RANK[args.fail_on]:
         return EXIT_FLAGGED
     return EXIT_OK
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return args.db or Path(os.environ.get(DB_VARIABLE) or DEFAULT_DB)
+
+
+def _run_recheck(args: argparse.Namespace) -> int:
+    if args.due and args.articles:
+        raise UsageError("give ARTICLE ... or --due, not both")
+    settings = _settings(args.config, allow_private_hosts=args.allow_private_hosts)
+    with Store(_db_path(args), settings.recheck, create=False) as store:
+        if args.due:
+            articles = due_articles(
+                store.articles(watched_only=True), system_clock(), settings.recheck.due_early_minutes
+            )
+        elif args.articles:
+            articles = resolve_articles(store, args.articles)
+        else:
+            articles = store.articles()
+        if not articles:
+            print("nothing to re-check: " + ("no watched article is due" if args.due else "the run store is empty"))
+            return EXIT_OK
+        total = len(articles)
+        done = iter(range(1, total + 1))
+
+        def report_progress(result: ArticleRecheck) -> None:
+            if not args.quiet:
+                print(
+                    f"{PROG}: recheck {next(done)}/{total} {_one_line(result.location)}: {_changes_text(result)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        started = time.monotonic()
+        outcome = recheck_articles(store, articles, settings, on_article=report_progress)
+    paths = write_recheck(outcome, args.out or DEFAULT_RECHECK_OUT)
+    changed = sum(1 for result in outcome.articles if _changes_text(result) != "no change")
+    print(
+        f"{total} article{'s' if total != 1 else ''} re-checked, {changed} with changes; "
+        f"{time.monotonic() - started:.1f} s -> {paths['md']}"
+    )
+    return EXIT_FLAGGED if args.fail_on and outcome.reaches(args.fail_on) else EXIT_OK
+
+
+def _run_watch(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.action == "add":
+        every = parse_every(args.every)
+        location = stored_location(args.article)
+        if not is_url(location) and not Path(location).is_file():
+            raise UsageError(f"{args.article}: article not found")
+        with Store(_db_path(args), settings.recheck) as store:
+            store.add_watch(location, every, _stamp_now())
+        print(f"watching {location} every {format_every(every)}")
+        return EXIT_OK
+    with Store(_db_path(args), settings.recheck, create=False) as store:
+        if args.action == "remove":
+            if not store.remove_watch(stored_location(args.article)):
+                raise UsageError(f"{args.article}: not watched")
+            print(f"no longer watching {stored_location(args.article)}")
+            return EXIT_OK
+        watched = store.articles(watched_only=True)
+        due = {article.id for article in due_articles(watched, system_clock(), settings.recheck.due_early_minutes)}
+    if not watched:
+        print("no article is watched (claimcheck watch add ARTICLE --every 7d)")
+    for article in watched:
+        last = article.last_run_at or "never run"
+        when = "due now" if article.id in due else f"last run {last}"
+        print(f"every {format_every(article.every_seconds):>4}  {when:<30}  {_one_line(article.location)}")
+    return EXIT_OK
+
+
+def _run_history(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    with Store(_db_path(args), settings.recheck, create=False) as store:
+        (article,) = resolve_articles(store, [args.article])
+        runs = store.runs(article.id)
+    changes = [compare_runs(runs[index - 1] if index else None, run) for index, run in enumerate(runs)]
+    document = history_document(runs, changes)
+    if args.json:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(history_text(document))
+    return EXIT_OK
+
+
+def _settings(config: Path | None, *, allow_private_hosts: bool) -> Settings:
+    settings = load_settings(config)
+    return settings.with_fetch(allow_private_hosts=True) if allow_private_hosts else settings
+
+
+def _changes_text(result: ArticleRecheck) -> str:
+    if result.error:
+        return f"could not be read again ({result.error})"
+    counts = [
+        (len(result.verdict_changes), "verdict change"),
+        (len(result.new_flags), "new flag"),
+        (len(result.resolved_flags), "resolved flag"),
+        (sum(1 for change in result.sources if change.change == "changed"), "source changed"),
+        (
+            sum(1 for change in result.sources if change.change == "unavailable" and change.state == "failing"),
+            "failing",
+        ),
+        (sum(1 for change in result.sources if change.change == "unavailable" and change.state == "dead"), "dead"),
+    ]
+    shown = [
+        f"{count} {label}{'s' if count != 1 and label.endswith(('change', 'flag')) else ''}"
+        for count, label in counts
+        if count
+    ]
+    return ", ".join(shown) or "no change"
+
+
+def _one_line(text: str) -> str:
+    return "".join(character for character in text if character.isprintable())
+
+
+def _stamp_now() -> str:
+    return stamp(system_clock())
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -165,7 +380,9 @@ def _summary_line(report: Report, html_path: Path, seconds: float) -> str:
     severities = Counter(flag.severity for flag in report.flags)
     unavailable = sum(1 for source in report.sources if source.status != "ok")
     verdict_text = ", ".join(f"{count} {verdict}" for verdict, count in verdicts.most_common())
-    severity_text = ", ".join(f"{severities[name]} {name}" for name in ("high", "medium", "low", "info") if severities[name])
+    severity_text = ", ".join(
+        f"{severities[name]} {name}" for name in ("high", "medium", "low", "info") if severities[name]
+    )
     return (
         f"{len(report.article.claims)} claims ({verdict_text}); "
         f"{len(report.flags)} flags ({severity_text or 'none'}); "

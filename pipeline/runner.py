@@ -6,13 +6,21 @@
     2. ingest   bytes → Article (claims with their citations, references)
     3. fetch    references → Snapshot | FetchFailure, every response archived to WARC
                 (from the network, or replayed from an archive with no network at all)
-    4. extract  snapshots → Sources (kind, metadata, passages)
+    4. extract  snapshots → Sources (kind, metadata, passages); a re-check passes in the
+                Sources it already holds for pages that answered 304 (same bytes, same
+                settings), and those are not extracted again
     5. match    claims × passages → Evidence, one Judgement per claim
     6. assess   everything → Flags
     7. graph    the claim–evidence graph, and the summary queries on it
     8. report   report.json / report.md / report.html / graph.graphml, atomically
+    9. record   the run, its snapshots' WARC and its verdicts in the run store (SQLite),
+                when a store is given (`CheckRequest.db`)
 
-Each stage is a pure function of the records before it; only steps 1, 3 and 8 touch the
+Steps 1-2 are `read_article`, step 3 `fetch_sources`, steps 4-7 `analyse`: a re-check
+(pipeline.recheck) runs the same three functions, with conditional requests in step 3, and
+writes its own report and record instead of steps 8-9.
+
+Each stage is a pure function of the records before it; only steps 1, 3, 8 and 9 touch the
 outside world, and they do it here or in their own modules, never inside a pure stage.
 """
 
@@ -20,19 +28,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
-from . import archive, assess, extract, fetch, graph, ingest, match
+from . import archive, assess, extract, fetch, graph, ingest, match, store
 from .config import Settings
-from .errors import ArchiveError, ArticleError, ArticleFetchError, UsageError
+from .errors import ArchiveError, ArticleError, ArticleFetchError, PipelineError, UsageError
 from .records import Article, FetchFailure, Reference, Report, Snapshot, Source
 from .report import write_reports
+
+if TYPE_CHECKING:  # graph.py is the only module that imports networkx at run time
+    import networkx as nx
 
 ARCHIVE_NAME = "sources.warc.gz"
 GRAPH_NAME = "graph.graphml"
@@ -76,13 +88,15 @@ class CheckRequest:
     """What to check and where from.
 
     `archive`: replay sources from this WARC instead of the network. `offline`: the same with
-    the article's default archive (`<article stem>.warc.gz` beside it).
+    the article's default archive (`<article stem>.warc.gz` beside it). `db`: record the
+    run in this store (None: record nothing).
     """
 
     article: str
     out_dir: Path | None = None
     archive: Path | None = None
     offline: bool = False
+    db: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,35 +139,118 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
     transport = archive.ReplayTransport(replay_from) if replay_from else None
     checked_at = _now()
 
+    # A file article is read before anything is written, so a bad one leaves no trace; an
+    # article given by URL is fetched like a source, into the run's archive.
+    article = None if is_url(request.article) else read_article(request.article, settings, progress=progress)
     out_dir.mkdir(parents=True, exist_ok=True)
     # The archive is written beside the reports under a temporary name and renamed when the
-    # run completes, so an interrupted run never replaces the previous run's archive.
+    # run completes, so an interrupted run never replaces the previous run's archive (its own
+    # `.part` archive stays behind, readable up to the last complete record).
     archive_path = out_dir / ARCHIVE_NAME
     partial_archive = out_dir / f"{ARCHIVE_NAME}.part"
-    with archive.WarcRecorder(partial_archive, name=ARCHIVE_NAME) as recorder:
-        progress.start("read")
-        raw, location, media_type = _read_article(request.article, settings, transport, recorder)
-        progress.finish("read")
-
-        progress.start("ingest")
-        article = ingest.parse_article(raw, location=location, media_type=media_type, settings=settings)
-        progress.finish("ingest")
-
-        references = _references_to_fetch(article)
-        progress.start("fetch", len(references))
-        fetched = fetch.fetch_references_sync(
-            references,
-            settings.fetch,
-            transport=transport,
-            recorder=recorder,
-            on_result=lambda result: progress.advance("fetch", result.url),
-        )
-        progress.finish("fetch")
-
+    try:
+        with archive.WarcRecorder(partial_archive, name=ARCHIVE_NAME) as recorder:
+            if article is None:
+                article = read_article(request.article, settings, transport=transport, recorder=recorder, progress=progress)
+            fetched = fetch_sources(
+                references_to_fetch(article), settings, transport=transport, recorder=recorder, progress=progress
+            )
+    except PipelineError:
+        partial_archive.unlink(missing_ok=True)  # the article itself failed: nothing to keep
+        raise
     partial_archive.replace(archive_path)
 
+    report, claim_graph = _analyse(article, fetched, settings, checked_at, progress)
+
+    progress.start("report")
+    outputs = write_reports(report, out_dir, settings)
+    outputs["graph"] = graph.write_graphml(claim_graph, out_dir / GRAPH_NAME)
+    outputs["archive"] = archive_path
+    progress.finish("report")
+
+    if request.db is not None:
+        # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
+        record_check(request, report, fetched, archive_path, settings)
+        outputs["db"] = request.db
+    return CheckOutcome(report=report, outputs=outputs)
+
+
+def read_article(
+    location: str,
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    recorder: archive.WarcRecorder | None = None,
+    progress: Progress | None = None,
+) -> Article:
+    """Steps 1-2: the article at `location` (file or URL) read and split into claims."""
+    progress = progress or SilentProgress()
+    progress.start("read")
+    raw, resolved, media_type = _read_article(location, settings, transport, recorder)
+    progress.finish("read")
+
+    progress.start("ingest")
+    article = ingest.parse_article(raw, location=resolved, media_type=media_type, settings=settings)
+    progress.finish("ingest")
+    return article
+
+
+def fetch_sources(
+    references: Sequence[Reference],
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    recorder: archive.WarcRecorder | None = None,
+    progress: Progress | None = None,
+    validators: Mapping[str, fetch.Validators] | None = None,
+) -> tuple[Snapshot | FetchFailure, ...]:
+    """Step 3: every reference fetched (and archived by `recorder`).
+
+    `validators` ({url: (etag, last_modified)}) makes the requests conditional; a source that
+    has not changed then comes back as a Snapshot with http_status 304 and no body, for the
+    caller (recheck) to replace with the snapshot it stored.
+    """
+    progress = progress or SilentProgress()
+    progress.start("fetch", len(references))
+    fetched = fetch.fetch_references_sync(
+        references,
+        settings.fetch,
+        transport=transport,
+        recorder=recorder,
+        on_result=lambda result: progress.advance("fetch", result.url),
+        validators=validators,
+    )
+    progress.finish("fetch")
+    return fetched
+
+
+def analyse(
+    article: Article,
+    fetched: Sequence[Snapshot | FetchFailure],
+    settings: Settings,
+    *,
+    checked_at: str | None = None,
+    progress: Progress | None = None,
+    extracted: Mapping[str, Source] | None = None,
+) -> Report:
+    """Steps 4-7: extract, match, assess and summarise the graph; pure (no I/O).
+
+    `extracted` ({reference id: Source}) stands in for step 4 on those references.
+    """
+    return _analyse(article, fetched, settings, checked_at or _now(), progress or SilentProgress(), extracted)[0]
+
+
+def _analyse(
+    article: Article,
+    fetched: Sequence[Snapshot | FetchFailure],
+    settings: Settings,
+    checked_at: str,
+    progress: Progress,
+    extracted: Mapping[str, Source] | None = None,
+) -> tuple[Report, nx.MultiDiGraph]:
+    known = extracted or {}
     progress.start("extract", len(fetched))
-    sources = tuple(_extract_one(result, settings, progress) for result in fetched)
+    sources = tuple(known.get(result.reference_id) or _extract_one(result, settings, progress) for result in fetched)
     progress.finish("extract")
 
     progress.start("match", len(article.claims))
@@ -177,13 +274,38 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
     claim_graph = graph.build_graph(report, settings)
     report = dataclasses.replace(report, graph_summary=graph.summarize_graph(claim_graph, settings))
     progress.finish("graph")
+    return report, claim_graph
 
-    progress.start("report")
-    outputs = write_reports(report, out_dir, settings)
-    outputs["graph"] = graph.write_graphml(claim_graph, out_dir / GRAPH_NAME)
-    outputs["archive"] = archive_path
-    progress.finish("report")
-    return CheckOutcome(report=report, outputs=outputs)
+
+def record_check(
+    request: CheckRequest,
+    report: Report,
+    fetched: Sequence[Snapshot | FetchFailure],
+    archive_path: Path,
+    settings: Settings,
+) -> store.RunRecord:
+    """Step 9: record a finished check in the store at `request.db`, its WARC kept there."""
+    assert request.db is not None
+    location = stored_location(request.article)
+    with store.Store(request.db, settings.recheck) as runs:
+        kept = runs.adopt_archive(archive_path, report.checked_at, article_slug(location))
+        record = store.run_from_report(
+            report,
+            fetched,
+            location=location,
+            kind="check",
+            mode="replay" if (request.archive or request.offline) else "live",
+            settings_hash=store.settings_fingerprint(settings),
+            archive=kept,
+            extraction=store.extraction_key(settings),
+        )
+        return runs.record_run(record)
+
+
+def stored_location(location: str) -> str:
+    """How the store names an article: a URL as given, a file by its absolute path (a
+    scheduled re-check runs from another working folder)."""
+    return location.strip() if is_url(location) else str(Path(location).resolve())
 
 
 def _replay_archive(request: CheckRequest) -> Path | None:
@@ -202,7 +324,7 @@ def _read_article(
     location: str,
     settings: Settings,
     transport: httpx.AsyncBaseTransport | None,
-    recorder: archive.WarcRecorder,
+    recorder: archive.WarcRecorder | None,
 ) -> tuple[bytes, str, str]:
     """The article's bytes, the location they came from, and their media type."""
     if is_url(location):
@@ -211,18 +333,18 @@ def _read_article(
             raise ArticleFetchError(f"cannot fetch the article ({result.status}): {result.reason}", location=location)
         return result.body, result.final_url or location, ingest.media_type_for(location, result.content_type)
     path = Path(location)
-    media_type = ingest.media_type_for(location)
     try:
-        return path.read_bytes(), location, media_type
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ArticleError("article not found", location=location) from None
     except IsADirectoryError:
         raise ArticleError("is a folder, not an article file", location=location) from None
     except OSError as error:
         raise ArticleError(f"cannot read the article: {error.strerror or error}", location=location) from None
+    return raw, location, ingest.media_type_for(location)
 
 
-def _references_to_fetch(article: Article) -> tuple[Reference, ...]:
+def references_to_fetch(article: Article) -> tuple[Reference, ...]:
     """The article's references, plus an empty one for each citation missing from its list,
     so a dangling [7] reaches the report as an unavailable source instead of vanishing."""
     listed = {reference.id for reference in article.references}
@@ -235,11 +357,14 @@ def _references_to_fetch(article: Article) -> tuple[Reference, ...]:
 
 
 def _extract_one(result: Snapshot | FetchFailure, settings: Settings, progress: Progress) -> Source:
-    source = extract.unavailable_source(result, settings) if isinstance(result, FetchFailure) else extract.extract_source(result, settings)
+    source = (
+        extract.unavailable_source(result, settings)
+        if isinstance(result, FetchFailure)
+        else extract.extract_source(result, settings)
+    )
     progress.advance("extract", result.url)
     return source
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -79,9 +79,9 @@ def markdown_from_document(document: Mapping[str, Any], settings: Settings) -> s
 
 def _header(document: Mapping[str, Any]) -> list[str]:
     article, summary = document["article"], document["summary"]
-    verdicts = " · ".join(f"{_words(verdict)} {count}" for verdict, count in summary["by_verdict"].items())
+    verdicts = " · ".join(f"{md_words(verdict)} {count}" for verdict, count in summary["by_verdict"].items())
     severities = " · ".join(f"{severity} {count}" for severity, count in summary["flags_by_severity"].items())
-    codes = " · ".join(f"{_code(code)} {count}" for code, count in summary["by_flag"].items() if count)
+    codes = " · ".join(f"{md_code(code)} {count}" for code, count in summary["by_flag"].items() if count)
     return [
         f"# Claim check: {md_text(article['title']) or 'untitled article'}",
         "",
@@ -119,7 +119,7 @@ def _flagged(document: Mapping[str, Any], sources: Mapping[str, Any], settings: 
     limit = settings.report.max_evidence_per_claim
     for number, claim in enumerate(flagged, start=1):
         lines += [
-            f"### {number}. {md_text(claim['id'])}: {claim['worst_severity'].upper()}, {_words(claim['verdict'])}",
+            f"### {number}. {md_text(claim['id'])}: {claim['worst_severity'].upper()}, {md_words(claim['verdict'])}",
             "",
             f"> {md_text(claim['text'])}",
             "",
@@ -131,7 +131,7 @@ def _flagged(document: Mapping[str, Any], sources: Mapping[str, Any], settings: 
         details = claim_details(claim, limit)
         for item in details["flags"]:
             flag = item["flag"]
-            lines.append(f"- **{md_text(flag['severity'])}** {_code(flag['code'])}: {md_text(flag['message'])}")
+            lines.append(f"- **{md_text(flag['severity'])}** {md_code(flag['code'])}: {md_text(flag['message'])}")
             if item["repeat"]:
                 lines.append("  (rests on the same passage as the flag above)")
             elif flag["evidence"]:
@@ -165,7 +165,7 @@ def _others(document: Mapping[str, Any], settings: Settings) -> list[str]:
     for claim in others:
         cites = " ".join(f"[{md_text(citation)}]" for citation in claim["citations"]) or "no citation"
         lines.append(
-            f"- **{md_text(claim['id'])}** {_words(claim['verdict'])} ({claim['score']:.2f}): "
+            f"- **{md_text(claim['id'])}** {md_words(claim['verdict'])} ({claim['score']:.2f}): "
             f"{md_text(shorten(claim['text'], settings.report.brief_claim_chars))} {cites}"
         )
     return lines + [""]
@@ -184,7 +184,7 @@ def _sources(document: Mapping[str, Any]) -> list[str]:
         title = md_link(source["title"] or source["url"], source["final_url"] or source["url"])
         if source["publisher"]:
             title += f", {md_text(source['publisher'])}"
-        status = _words(source["status"])
+        status = md_words(source["status"])
         if source["http_status"] is not None:
             status += f" ({source['http_status']})"
         if source["status"] != "ok":
@@ -192,7 +192,7 @@ def _sources(document: Mapping[str, Any]) -> list[str]:
         cited_by = ", ".join(md_text(claim) for claim in source["cited_by"]) or "none"
         reason = md_text(source["reason"]) if source["status"] != "ok" else ""
         lines.append(
-            f"| {md_text(source['id'])} | {title or '(no address)'} | {_words(source['kind'])} | {status} "
+            f"| {md_text(source['id'])} | {title or '(no address)'} | {md_words(source['kind'])} | {status} "
             f"| {source['passages']} | {cited_by} | {reason} |"
         )
     return lines + [""]
@@ -205,7 +205,7 @@ def _skipped(document: Mapping[str, Any], settings: Settings) -> list[str]:
     lines = [f"## Not checked ({len(skipped)} sentences)", ""]
     for sentence in skipped:
         text = shorten(sentence["text"], settings.report.brief_claim_chars)
-        lines.append(f"- *{_words(sentence['reason'])}:* {md_text(text)}")
+        lines.append(f"- *{md_words(sentence['reason'])}:* {md_text(text)}")
     return lines + [""]
 
 
@@ -214,7 +214,7 @@ def _claim_meta(claim: Mapping[str, Any]) -> str:
     parts = [
         f"*Section:* {md_text(claim['section']) or '(none)'}",
         f"*Cites:* {cites}",
-        f"*Verdict:* {_words(claim['verdict'])} (score {claim['score']:.2f})",
+        f"*Verdict:* {md_words(claim['verdict'])} (score {claim['score']:.2f})",
     ]
     line = " · ".join(parts)
     if claim["verdict_reason"]:
@@ -237,14 +237,14 @@ def _relation_and_score(evidence: Mapping[str, Any] | None) -> str:
     """The relation and score of an evidence entry ("supports, score 0.81"), or "" for none."""
     if evidence is None:
         return ""
-    return f"{_words(evidence['relation'])}, score {evidence['score']:.2f}"
+    return f"{md_words(evidence['relation'])}, score {evidence['score']:.2f}"
 
 
-def _code(code: str) -> str:
+def md_code(code: str) -> str:
     """A flag code in a code span; anything not shaped like a code is escaped text instead."""
     return f"`{code}`" if _CODE_WORD.fullmatch(code) else md_text(code)
 
 
-def _words(value: str) -> str:
+def md_words(value: str) -> str:
     """A vocabulary word for reading ("partially_supported" → "partially supported")."""
     return md_text(value.replace("_", " "))
