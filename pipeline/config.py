@@ -49,6 +49,7 @@ class FetchSettings:
     politeness_delay: float = 0.0
     respect_robots: bool = False
     allow_private_hosts: bool = False
+    contact: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class ExtractSettings:
     max_signal_chars: int = 300_000
     design_lead_chars: int = 3000
     favor_precision: bool = True
+    soft_404_max_chars: int = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +74,27 @@ class MatchSettings:
     """How claims are matched to passages and judged."""
 
     top_k: int = 5
-    related_min: float = 0.25
-    support_min: float = 0.70
-    partial_min: float = 0.40
+    related_min: float = 0.30
+    related_rank_min: float = 0.05
+    support_min: float = 0.50
+    partial_min: float = 0.50
+    contradict_min: float = 0.05
+    clash_coverage_min: float = 0.5
     quote_min: float = 90.0
-    union_support_min: float = 0.85
+    union_support_min: float = 0.70
     union_partial_min: float = 0.35
-    contradiction_min: float = 0.50
-    context_weight: float = 0.85
-    align_weight: float = 0.20
+    union_min_terms: int = 8
+    key_missing_max: float = 0.15
+    key_missing_count: int = 1
     number_tolerance: float = 0.01
     candidates: int = 60
     cover_max: int = 4
     cover_min_gain: float = 0.05
+    window: int = 1
+    judge: str = "lexical"
+    judge_top: int = 3
+    ranker_model: str = "models/evidence_ranker.json"
+    judge_model: str = "models/evidence_judge.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,7 @@ class AssessSettings:
     quote_min_words: int = 3
     nonhuman_designs: tuple[str, ...] = ("animal", "in_vitro")
     causal_designs: tuple[str, ...] = ("randomized_trial", "systematic_review", "meta_analysis")
+    negation_reach: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +121,22 @@ class ReportSettings:
     brief_claim_chars: int = 220
     graph_text_chars: int = 300
     many_citations_min: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckSettings:
+    """The run store and re-checks of published pieces (see the [recheck] section)."""
+
+    busy_timeout: float = 30.0
+    dead_after_failures: int = 3
+    dead_after_days: float = 3.0
+    failure_statuses: tuple[str, ...] = ("http_error", "unreachable", "timeout")
+    passage_kept_min: float = 95.0
+    passage_similar_min: float = 60.0
+    diff_context_words: int = 6
+    changed_severity: str = "medium"
+    due_early_minutes: float = 60.0
+    workers: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +157,7 @@ class Settings:
     match: MatchSettings = field(default_factory=MatchSettings)
     assess: AssessSettings = field(default_factory=AssessSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
+    recheck: RecheckSettings = field(default_factory=RecheckSettings)
     files: FileSettings = field(default_factory=FileSettings)
     # {lexicon name (file stem): parsed TOML}; read-only views.
     lexicons: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -155,6 +183,7 @@ _SECTIONS: dict[str, type] = {
     "match": MatchSettings,
     "assess": AssessSettings,
     "report": ReportSettings,
+    "recheck": RecheckSettings,
     "files": FileSettings,
 }
 
@@ -178,10 +207,14 @@ def load_settings(user_file: str | Path | None = None) -> Settings:
         for key in overrides.get("files", {}):
             data_dirs[key] = user_path.parent
         merged = _layer(merged, overrides)
-    sections = {name: _build_section(name, cls, merged.get(name, {})) for name, cls in _SECTIONS.items()}
     unknown = set(merged) - set(_SECTIONS)
     if unknown:
         raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", path=str(user_file or ""))
+    try:
+        sections = {name: _build_section(name, cls, merged.get(name, {})) for name, cls in _SECTIONS.items()}
+    except ConfigError as error:
+        # A bad value can only come from the user's file: the defaults are tested.
+        raise ConfigError(str(error), path=str(user_file or "")) from None
     files: FileSettings = sections["files"]
     kinds_path = data_dirs["source_kinds"] / files.source_kinds
     lexicon_dir = data_dirs["lexicons"] / files.lexicons

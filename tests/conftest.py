@@ -19,3 +19,10 @@ def loopback() -> Iterator[LoopbackServer]:
     """A started HTTP server on 127.0.0.1 (tests/loopback.py), stopped after the test."""
     with LoopbackServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`claimcheck check` records runs in outputs/claimcheck.db by default; tests use a store
+    of their own so they never write into the working tree (or see each other's runs)."""
+    monkeypatch.setenv("CLAIMCHECK_DB", str(tmp_path_factory.mktemp("store") / "claimcheck.db"))
