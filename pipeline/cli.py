@@ -19,26 +19,21 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .batch import VERBS, run_batch
 from .config import Settings, load_settings
 from .errors import PipelineError, UsageError
-from .recheck import (
-    ArticleRecheck,
-    compare_runs,
-    due_articles,
-    format_every,
-    parse_every,
-    recheck_articles,
-    resolve_articles,
-    stamp,
-    system_clock,
-)
+from .progress import SilentProgress
 from .records import SEVERITY_RANK, Report
-from .report.recheck_report import history_document, history_text, write_recheck
-from .runner import CheckRequest, SilentProgress, check_article, is_url, stored_location
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB
+
+if TYPE_CHECKING:
+    from .recheck import ArticleRecheck
+
+# The stages (runner, recheck) are imported inside the commands that run them: the batch
+# verbs need none of them, and a script calling `claimcheck strength` once per sentence
+# should not pay a second of start-up for trafilatura and networkx each time.
 
 PROG = "claimcheck"
 # The run store when --db is not given: $CLAIMCHECK_DB, else outputs/claimcheck.db.
@@ -199,6 +194,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from .runner import CheckRequest, check_article
+
     if args.offline and args.archive:
         raise UsageError("give either --offline or --archive, not both")
     settings = load_settings(args.config)
@@ -223,6 +220,10 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _run_recheck(args: argparse.Namespace) -> int:
+    from .recheck import due_articles, recheck_articles, resolve_articles, system_clock
+    from .report.recheck_report import write_recheck
+    from .store import Store
+
     if args.due and args.articles:
         raise UsageError("give ARTICLE ... or --due, not both")
     settings = _settings(args.config, allow_private_hosts=args.allow_private_hosts)
@@ -261,6 +262,10 @@ def _run_recheck(args: argparse.Namespace) -> int:
 
 
 def _run_watch(args: argparse.Namespace) -> int:
+    from .recheck import due_articles, format_every, parse_every, system_clock
+    from .runner import is_url, stored_location
+    from .store import Store
+
     settings = load_settings()
     if args.action == "add":
         every = parse_every(args.every)
@@ -289,6 +294,10 @@ def _run_watch(args: argparse.Namespace) -> int:
 
 
 def _run_history(args: argparse.Namespace) -> int:
+    from .recheck import compare_runs, resolve_articles
+    from .report.recheck_report import history_document, history_text
+    from .store import Store
+
     settings = load_settings()
     with Store(_db_path(args), settings.recheck, create=False) as store:
         (article,) = resolve_articles(store, [args.article])
@@ -334,6 +343,8 @@ def _one_line(text: str) -> str:
 
 
 def _stamp_now() -> str:
+    from .recheck import stamp, system_clock
+
     return stamp(system_clock())
 
 

@@ -32,13 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from . import archive, assess, extract, fetch, graph, ingest, match, store
 from .config import Settings
+from .progress import Progress, SilentProgress
 from .errors import ArchiveError, ArticleError, ArticleFetchError, PipelineError, UsageError
 from .records import Article, FetchFailure, Reference, Report, Snapshot, Source
 from .report import write_reports
@@ -49,38 +50,6 @@ if TYPE_CHECKING:  # graph.py is the only module that imports networkx at run ti
 ARCHIVE_NAME = "sources.warc.gz"
 GRAPH_NAME = "graph.graphml"
 STAGES = ("read", "ingest", "fetch", "extract", "match", "assess", "graph", "report")
-
-
-class Progress(Protocol):
-    """What the runner tells whoever is watching (the CLI draws bars or prints lines)."""
-
-    def start(self, stage: str, total: int | None = None) -> None:
-        """A stage begins; `total` is the number of steps when known."""
-
-    def advance(self, stage: str, detail: str = "") -> None:
-        """One step of the stage is done."""
-
-    def finish(self, stage: str) -> None:
-        """The stage is done."""
-
-
-class SilentProgress:
-    """Progress that shows nothing (library use, tests, --quiet)."""
-
-    def start(self, stage: str, total: int | None = None) -> None:  # noqa: D102
-        pass
-
-    def advance(self, stage: str, detail: str = "") -> None:  # noqa: D102
-        pass
-
-    def finish(self, stage: str) -> None:  # noqa: D102
-        pass
-
-    def __enter__(self) -> SilentProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
