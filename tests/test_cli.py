@@ -107,3 +107,14 @@ def test_progress_goes_to_stderr_and_results_to_files(capsys: pytest.CaptureFixt
     stages = [line.split()[1] for line in err.splitlines()]
     assert stages == ["read", "ingest", "fetch", "extract", "match", "assess", "graph", "report"]
     assert out.count("\n") == 1
+
+
+def test_the_library_surface_runs_a_check(tmp_path: Path) -> None:
+    import pipeline
+
+    outcome = pipeline.check_article(
+        pipeline.CheckRequest(article=str(DEMO_ARTICLE), out_dir=tmp_path, offline=True), pipeline.load_settings()
+    )
+    assert len(outcome.report.article.claims) >= 15
+    with pytest.raises(AttributeError):
+        pipeline.no_such_name  # noqa: B018
