@@ -268,10 +268,11 @@ def verdicts(states: Sequence[tuple[Any, ...]], settings: Settings) -> list[str]
     return labels
 
 
-def tune_thresholds(states: Sequence[tuple[Any, ...]], gold: Sequence[str], settings: Settings
-                    ) -> tuple[dict[str, float], float]:
-    """The [match] support_min and contradict_min with the best macro-F1 on `states`."""
-    grid = [round(float(v), 2) for v in np.arange(0.05, 0.951, 0.05)]
+def tune_thresholds(states: Sequence[tuple[Any, ...]], gold: Sequence[str], settings: Settings,
+                    step: float = 0.05) -> tuple[dict[str, float], float]:
+    """The [match] support_min and contradict_min with the best macro-F1 on `states` (a grid
+    of `step`)."""
+    grid = [round(float(v), 2) for v in np.arange(step, 0.951, step)]
     best: tuple[float, dict[str, float]] = (-1.0, {})
     for support, contradict in itertools.product(grid, grid):
         values = {"support_min": support, "contradict_min": contradict}
@@ -296,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="which (claim, sentence) pairs train the judge (see judge_rows)")
     parser.add_argument("--drop", default="", help="comma-separated RANK_FEATURES to leave out (ablation)")
     parser.add_argument("--config", help="a settings file layered on the defaults (e.g. to try union_min_terms)")
+    parser.add_argument("--grid-step", type=float, default=0.05,
+                        help="threshold grid step (0.1 for a quick look; the grid takes most of the time)")
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
     claims = load_claims("train")
@@ -317,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     judged = judge_oof(pairs, infer, fold, args.judge_c, args.balanced)
     gold = [claim["label"] for claim in claims]
     states = simulate(rows, infer, judged, oof, settings)
-    thresholds, best = tune_thresholds(states, gold, settings)
+    thresholds, best = tune_thresholds(states, gold, settings, args.grid_step)
     tuned = dataclasses.replace(settings, match=dataclasses.replace(settings.match, **thresholds))
     report = macro_f1(gold, verdicts(states, tuned))
     print(f"judge, train 5-fold out-of-fold: verdict macro-F1 {best:.3f} with {thresholds}; per class "

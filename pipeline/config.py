@@ -78,7 +78,7 @@ class MatchSettings:
     related_rank_min: float = 0.05
     support_min: float = 0.50
     partial_min: float = 0.50
-    contradict_min: float = 0.05
+    contradict_min: float = 0.20
     clash_coverage_min: float = 0.5
     quote_min: float = 90.0
     union_support_min: float = 0.70

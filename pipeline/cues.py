@@ -191,7 +191,9 @@ def cue_set(lexicon: Mapping[str, Any], *tables: str) -> CueSet:
 
 class Term(NamedTuple):
     """One content word of a text: `key` is the synonym-group key of its stem; `parts` the
-    keys of its pieces when hyphenated ("non-penetrative" → non, penetr); `word` as written."""
+    keys of its pieces when hyphenated ("non-penetrative" → non, penetr, then the squashed
+    word) or a multi-word synonym ("high blood pressure" → high, blood, pressur, then the
+    group's key); `word` as written."""
 
     key: str
     word: str
@@ -208,19 +210,19 @@ class TermAnalyzer:
     def __init__(self, synonyms: Mapping[str, Any]) -> None:
         """`synonyms` is the parsed synonyms lexicon (groups, abbreviations)."""
         self._group_of: dict[str, str] = {}
-        for group in synonyms.get("groups", []):
-            keys = [token.stem for word in group for token in tokenize(word)[:1]]
-            for word in group:
-                word_tokens = tokenize(word)
-                if len(word_tokens) == 1 and keys:
-                    self._group_of.setdefault(word_tokens[0].stem, keys[0])
         # Multi-word synonyms by their first stem: {stem: [(stems, group key)]}.
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for group in synonyms.get("groups", []):
             phrases = [tuple(t.stem for t in tokenize(word)) for word in group]
-            head = phrases[0][0] if phrases and phrases[0] else ""
+            if not phrases or not phrases[0]:
+                continue
+            # A group is keyed by its first entry, all of it: a group led by "sleep onset" must
+            # not take the key of the word "sleep" (every "fall asleep" would then be "sleep").
+            head = "_".join(phrases[0])
             for stems in phrases:
-                if len(stems) > 1:
+                if len(stems) == 1:
+                    self._group_of.setdefault(stems[0], head)
+                elif len(stems) > 1:
                     self._phrases.setdefault(stems[0], []).append((stems, head))
         abbreviations = synonyms.get("abbreviations", {})
         self._abbreviation = (
@@ -266,8 +268,13 @@ def _terms_cached(analyzer: TermAnalyzer, text: str) -> tuple[Term, ...]:
         phrase = _phrase_at(analyzer, tokens, index)
         if phrase is not None:
             length, key = phrase
-            words_ = " ".join(token.word for token in tokens[index : index + length])
-            terms.append(Term(key, words_))
+            pieces = tokens[index : index + length]
+            words_ = " ".join(token.word for token in pieces)
+            # Its words stay findable on their own ("blood pressure" in "high blood pressure"):
+            # the keys of its content words, then the phrase's key, so that `covered` finds the
+            # phrase by its key or by all of its words.
+            inner = tuple(dict.fromkeys(analyzer.key(token.stem) for token in pieces if token.word not in STOPWORDS))
+            terms.append(Term(key, words_, (*inner, key) if len(inner) > 1 or inner != (key,) else ()))
             index += length
             continue
         token = tokens[index]

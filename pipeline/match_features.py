@@ -7,15 +7,19 @@ source; none needs a model download. Two lists:
                   the best candidate and absolute), IDF-weighted coverage of the claim's terms
                   by the sentence and by its context window, plain coverage, shared term
                   bigrams, words found inside compounds ("mask" in "facemasks"), numbers that
-                  agree, finding vs set-up cue words (configs/lexicons/passage_cues.toml), and
-                  position in the source.
+                  agree and numbers of the claim's kinds (the passage reporting the measure a
+                  claim gives a number for), finding vs set-up cue words
+                  (configs/lexicons/passage_cues.toml), and position in the source.
   JUDGE_FEATURES  whether the passage supports, contradicts or merely relates to the claim:
                   the ranker's probability and margin, coverage again, rapidfuzz alignment of
                   the claim and of its clauses (long claims are split into clauses), the
                   highest-IDF claim term the passage lacks, negation, direction, number and
-                  denial clashes on shared terms (pipeline/polarity.py), antonym swaps and scope
-                  words ("only", "all") the passage does not carry (antonyms.toml), hedges,
-                  and a claim term written with capitals (a name) the passage lacks.
+                  denial clashes on shared terms (pipeline/polarity.py; a negation of what the
+                  other text states of the same thing counts as a negation clash, one negated
+                  shared term as a weak denial), "no effect" against a stated change, antonym
+                  swaps and scope words ("only", "all") the passage does not carry
+                  (antonyms.toml), hedges, a claim term written with capitals (a name) the
+                  passage lacks, and the share of the claim's key content it carries.
 
 Their weights are learned (pipeline/learned.py, bench/train_evidence.py); this module only
 measures. A feature list change must be followed by refitting the models (load_model checks).
@@ -33,7 +37,7 @@ from rapidfuzz import fuzz
 from .config import Settings
 from .cues import term_analyzer, tokenize
 from .numbers import Quantity, agree, comparable, read_quantities
-from .polarity import antonym_map, negated, oppositions
+from .polarity import antonym_map, negated, null_clash, oppositions
 from .retrieval import ClaimView, PassageIndex, covered
 from .text import normalize
 
@@ -41,9 +45,13 @@ from .text import normalize
 # as ranking features and left out: on Check-COVID train (5-fold) they added nothing (R@3 0.669
 # with them, 0.677 without; MRR 0.578 vs 0.579) and cost most of the ranking time. They stay
 # among the judge's features, which read three passages per claim.
+# Measured on Check-COVID train (5-fold) and left out as adding nothing: key-term coverage,
+# whether the rarest claim term is carried, the claim's names carried, and coverage relative
+# to the best candidate's (R@3 0.669 with them, 0.673 without).
 RANK_FEATURES = (
     "bm25_rel", "bm25_abs", "coverage", "context_gain", "coverage_plain", "bigrams", "compound",
     "numbers_agree", "has_number", "finding", "setup", "first", "last", "position", "length",
+    "number_kind",
 )
 JUDGE_FEATURES = (
     "rank_prob", "rank_margin", "is_top", "coverage", "coverage_plain", "align", "clause_align",
@@ -51,6 +59,7 @@ JUDGE_FEATURES = (
     "negation_clash", "direction_clash", "denial_clash", "antonym", "claim_negated", "passage_negated",
     "negation_parity", "scope_unmatched", "claim_scope", "claim_hedged", "passage_hedged",
     "claim_null", "passage_null", "null_parity", "name_missing", "length_ratio",
+    "weak_denial", "null_clash", "key_coverage",
 )
 _MIN_COMPOUND = 4  # a claim stem this long found inside a passage word counts as a compound match
 
@@ -72,6 +81,7 @@ class ClaimSignals:
     scope: frozenset[str]
     antonyms: frozenset[str]  # stems whose antonym in a passage would reverse the claim
     names: tuple[str, ...]  # capitalised words and acronyms past the first word, lower case
+    key: tuple[bool, ...] = ()  # per term: whether it is key content (not a general word)
 
 
 def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings) -> ClaimSignals:
@@ -89,6 +99,7 @@ def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings) -> C
         _scope(view.text, settings),
         frozenset(stem for stem in stems if stem in antonyms),
         _names(view.text),
+        tuple(term.key not in generic_keys(settings) for term in view.terms),
     )
 
 
@@ -120,6 +131,7 @@ def rank_features(claim: ClaimSignals, position: int, index: PassageIndex, bm25:
         1.0 if order == size - 1 else 0.0,
         order / (size - 1) if size > 1 else 0.0,
         math.log1p(doc.length),
+        _numbers_kind(claim.view.quantities, doc.text, settings),
     ]
 
 
@@ -171,6 +183,9 @@ def judge_features(claim: ClaimSignals, position: int, index: PassageIndex, rank
         1.0 if claim.null != passage_null else 0.0,
         _names_missing(claim, passage_plain),
         min(3.0, len(passage_plain) / max(1, len(claim.plain))),
+        1.0 if opposed.weak_denial else 0.0,
+        1.0 if null_clash(claim.view.text, doc.text, settings) else 0.0,
+        _key_coverage(claim, doc.keys),
     ]
 
 
@@ -190,6 +205,36 @@ def _coverage(claim: ClaimSignals, keys: frozenset[str]) -> tuple[float, float, 
             missing.append(i)
     count = len(claim.view.terms)
     return (carried / claim.total if claim.total else 0.0), (count - len(missing)) / count, missing
+
+
+def _key_coverage(claim: ClaimSignals, keys: frozenset[str]) -> float:
+    """IDF-weighted share of the claim's key content terms (general words left out) that
+    `keys` carry; all its terms when none is key content."""
+    flags = claim.key if any(claim.key) else (True,) * len(claim.view.terms)
+    total = sum(weight for weight, key in zip(claim.weights, flags) if key)
+    if not total:
+        return 0.0
+    return sum(weight for term, weight, key in zip(claim.view.terms, claim.weights, flags)
+               if key and covered(term, keys)) / total
+
+
+_GENERIC: dict[int, tuple[Settings, frozenset[str]]] = {}
+
+
+def generic_keys(settings: Settings) -> frozenset[str]:
+    """Term keys that are never a claim's key content: the general words of
+    configs/lexicons/generic_terms.toml and the direction words of negation.toml (compared as
+    direction, not as content); computed once per settings object."""
+    cached = _GENERIC.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    negation = settings.lexicon("negation")
+    words = [*settings.lexicon("generic_terms").get("cues", []),
+             *negation.get("up", {}).get("cues", []), *negation.get("down", {}).get("cues", [])]
+    generic = frozenset(analyzer.key(token.stem) for word in words if " " not in word for token in tokenize(word))
+    _GENERIC[id(settings)] = (settings, generic)
+    return generic
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -247,6 +292,15 @@ def long_words(position: int, index: PassageIndex) -> str:
         words = index.memo[("words", position)] = "|".join(
             token.word for token in tokenize(index.docs[position].text) if len(token.word) > _MIN_COMPOUND)
     return words
+
+
+def _numbers_kind(quantities: Sequence[Quantity], text: str, settings: Settings) -> float:
+    """Share of the claim's numbers of which the passage gives one of the same kind and unit,
+    agreeing or not (the passage that reports the measure the claim gives a number for)."""
+    if not quantities:
+        return 0.0
+    others = read_quantities(text, settings.lexicon("numbers"))
+    return sum(any(comparable(mine, other) for other in others) for mine in quantities) / len(quantities)
 
 
 def _numbers_agree(quantities: Sequence[Quantity], text: str, settings: Settings) -> float:
@@ -336,6 +390,14 @@ def _scope(text: str, settings: Settings) -> frozenset[str]:
 
 def _cue_groups(text: str, settings: Settings) -> frozenset[str]:
     return _phrases(settings).groups(text)
+
+
+def setup_sentence(position: int, index: PassageIndex, settings: Settings) -> bool:
+    """Whether passage `position` sets a study up (aims, methods, "little is known") rather
+    than reports or states something (configs/lexicons/passage_cues.toml [setup], none of
+    [finding])."""
+    groups = _cue_groups(index.docs[position].text, settings)
+    return "setup" in groups and "finding" not in groups
 
 
 def _antonym_swaps(claim: ClaimSignals, passage_stems: frozenset[str], settings: Settings) -> int:

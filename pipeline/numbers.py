@@ -48,6 +48,8 @@ _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 _COUNT_GAP = 2
 # Written ratios and bare ratios are approximate by nature ("one in five" for 19–21%).
 _RATIO_TOLERANCE = 0.05
+# The widest precision a written number may have, as a share of its value (see `step`).
+_WHOLE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,10 @@ class NumberReader:
             for alias in spec.get("aliases", []):
                 self._units.append((_split(alias), str(spec["dimension"]), float(spec["scale"])))
         self._units.sort(key=lambda unit: -len(unit[0]))
+        # The same, by first word: a number is followed by a unit or not in one dictionary look-up.
+        self._units_by_first: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+        for unit in self._units:
+            self._units_by_first.setdefault(unit[0][0], []).append(unit)
         self._cache: dict[str, tuple[Quantity, ...]] = {}
         self._sample_group = str(lexicon.get("sample", {}).get("group", "people"))
         self._age_words = {word.lower() for word in lexicon.get("age", {}).get("words", [])}
@@ -164,7 +170,9 @@ class NumberReader:
             part, after = fraction
             return self._make(text, toks, index, after, value * part, None, PROPORTION, "",
                               _RATIO_TOLERANCE * value * part)
-        step = 10.0 ** -decimals / 2
+        # Half the last digit written ("20%" is 19.5-20.5%), but a whole number below two is
+        # not that loose: "one hour" means about sixty minutes, never "half an hour".
+        step = min(10.0 ** -decimals / 2, _WHOLE_SHARE * value) if value else 10.0 ** -decimals / 2
         percent_end = self._alias_after(toks, after, self._percent)
         if percent_end is not None and self._alias_after(toks, after, self._points) is None:
             return self._make(text, toks, index, percent_end, value / 100, _div(high, 100), PROPORTION, "",
@@ -212,7 +220,7 @@ class NumberReader:
         if index + 1 >= len(toks) or toks[index + 1].start != toks[index].end or toks[index + 1].kind != "word":
             return True
         word = toks[index + 1].text.lower()
-        return word in _ORDINAL_SUFFIXES or any(alias[0] == word for alias, _, _ in self._units) or word in self._multipliers
+        return word in _ORDINAL_SUFFIXES or word in self._units_by_first or word in self._multipliers
 
     def _number_at(self, toks: list[_Tok], index: int) -> tuple[float, int, int, bool] | None:
         """(value, decimals written, index after, written in words) of a number at `index`."""
@@ -297,7 +305,9 @@ class NumberReader:
         return None
 
     def _unit_after(self, toks: list[_Tok], index: int) -> tuple[str, float, int] | None:
-        for alias, dimension, scale in self._units:
+        if index >= len(toks):
+            return None
+        for alias, dimension, scale in self._units_by_first.get(toks[index].text.lower(), ()):
             end = index + len(alias)
             if end <= len(toks) and all(toks[index + i].text.lower() == part for i, part in enumerate(alias)):
                 # A one-letter unit ("g", "l", "h", "s") only when glued or alone: "5 g" yes,

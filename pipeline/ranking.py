@@ -9,7 +9,7 @@
     judging      the best `judge_top` go to the judge (pipeline/judge.py) with JUDGE_FEATURES.
 
 On Check-COVID dev (never used for fitting) the ranker lifts recall@3 from 0.560 (plain BM25
-with stemming) to 0.633 and MRR from 0.496 to 0.541 (bench/evidence_eval.py); its file
+with stemming) to 0.623 and MRR from 0.496 to 0.545 (bench/evidence_eval.py); its file
 records its 5-fold numbers on train.
 """
 

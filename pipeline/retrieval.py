@@ -25,7 +25,7 @@ from typing import Any
 
 from .config import Settings
 from .cues import Term, squash, term_analyzer, tokenize
-from .numbers import Quantity, read_quantities
+from .numbers import MEASURE, PROPORTION, Quantity, read_quantities
 from .outlets import named_outlets
 
 K1 = 1.5
@@ -60,15 +60,24 @@ def claim_view(text: str, settings: Settings, names: frozenset[str] = frozenset(
     all_terms = analyzer.terms(text)
     # Words that together spell a cited source's name ("Natural Cycles" for naturalcycles.com).
     named.update(_name_words(all_terms, names))
-    for term in all_terms:
+    quantities = read_quantities(text, settings.lexicon("numbers"))
+    # The unit words of a measure or a share ("half an hour", "20 per cent") are compared as
+    # part of the number, not as words: "one hour before bed" is no match for "half an hour".
+    units = {token.word for quantity in quantities if quantity.kind in _UNIT_KINDS for token in tokenize(quantity.text)}
+    for position, term in enumerate(all_terms):
         if term.key in seen or term.key in frame or squash(term.word) in names or term.word in named:
             continue
-        if term.word.replace(",", "").replace(".", "").isdigit():
+        if term.word.replace(",", "").replace(".", "").isdigit() or term.word in units:
             continue  # numbers are compared as numbers, not as words
+        if _POSSESSIVE.search(term.word) and position + 1 < len(all_terms) and all_terms[position + 1].key in frame:
+            continue  # the origin of what is reported ("the government's guidance warns"), not its content
         seen.add(term.key)
         terms.append(term)
-    return ClaimView(text, tuple(terms), read_quantities(text, settings.lexicon("numbers")),
-                     clauses(text) if len(terms) >= _CLAUSE_MIN_TERMS else ())
+    return ClaimView(text, tuple(terms), quantities, clauses(text) if len(terms) >= _CLAUSE_MIN_TERMS else ())
+
+
+_UNIT_KINDS = frozenset({MEASURE, PROPORTION})
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _name_words(terms: Sequence[Term], names: frozenset[str]) -> set[str]:
@@ -219,7 +228,8 @@ def _term_counts(terms: Sequence[Term]) -> dict[str, int]:
     for term in terms:
         counts[term.key] += 1
         for part in term.parts:
-            counts[part] += 1
+            if part != term.key:
+                counts[part] += 1
     return dict(counts)
 
 
@@ -227,8 +237,10 @@ def _term_counts(terms: Sequence[Term]) -> dict[str, int]:
 
 
 def covered(term: Term, keys: frozenset[str] | Mapping[str, Any]) -> bool:
-    """Whether a passage's `keys` carry `term` (a hyphenated term is carried by its last
-    part, or by all its other parts: "non-penetrative" by "penetrative")."""
+    """Whether a passage's `keys` carry `term`: by its key, or a hyphenated word or multi-word
+    synonym by the last of its parts (the squashed word, the group's key) or by all its other
+    parts ("non-penetrative" by "nonpenetrative"; "high blood pressure" by "blood pressure
+    was high")."""
     if term.key in keys:
         return True
     if term.parts:

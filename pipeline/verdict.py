@@ -4,7 +4,10 @@
                 of the claim it carries: coverage, the term keys it carries and lacks;
     keep_rows   the evidence kept: judged passages that are evidence, every contradiction,
                 and per source a greedy cover (the few passages that together carry the most
-                of the claim);
+                of the claim); for a compound claim also the passage that carries each key
+                term the others lack (a page lists "cuddling" in a sentence of its own). A
+                passage carries no term it mentions only to deny ("cannot show that it
+                lengthens sleep"; pipeline/polarity.negated_only);
     key_terms   the claim's key content: its content terms less the general words of
                 configs/lexicons/generic_terms.toml ("people", "makes", "evidence"), which any
                 source may phrase otherwise and which an editor need not be told are missing;
@@ -12,12 +15,14 @@
                 averaged with the ranker's probabilities as weights; its contradiction counts
                 only passages with an explicit reversal (pipeline/polarity.clash):
                   contradicted  the contradiction reaches contradict_min and the support;
-                  supported     a source's support reaches support_min, or (a long claim)
-                                the kept passages together carry union_support_min of its
+                  supported     a source's support reaches support_min, or (a compound
+                                claim: union_min_terms terms or two clauses) the kept
+                                passages together carry union_support_min of its
                                 IDF-weighted terms, and in either case they lack at most
                                 key_missing_count key terms, light ones, naming nothing;
+                                or they carry all its key terms and union_partial_min;
                   partially     the same support with more of its key content missing, or
-                                kept passages carrying union_partial_min of a long claim;
+                                kept passages carrying union_partial_min of a compound claim;
                   unsupported   otherwise.
                 support_min and contradict_min were tuned on Check-COVID's train split for
                 macro-F1 (bench/train_evidence.py); the union and key-term ones on the
@@ -30,12 +35,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Settings
-from .cues import Term, term_analyzer, tokenize
+from .cues import Term
 from .judge import PairJudgement, effective, relation_of
-from .match_features import ClaimSignals, long_words
+from .match_features import ClaimSignals, generic_keys, long_words, setup_sentence
+from .polarity import negated_only
 from .ranking import Ranked
 from .records import Relation, Verdict
-from .retrieval import ClaimView, PassageIndex, covered
+from .retrieval import ClaimView, PassageIndex, clauses, covered
 
 
 _MIN_PREFIX = 3  # a claim word this long opening a passage word is carried by it ("bed", "bedtime")
@@ -64,13 +70,18 @@ def claim_rows(claim: ClaimSignals, ranked: Sequence[Ranked], answers: Mapping[i
     the judged ones, by position."""
     rows = []
     terms = claim.view.terms
+    # What the claim itself negates may be carried by a negated mention; nothing else may.
+    claim_denied = negated_only(claim.view.text, settings)
     for candidate in ranked:
         keys = index.docs[candidate.position].keys
         words = "|" + long_words(candidate.position, index)
-        # A term carried inside a longer word counts ("bed" in "bedtime", "mask" in "facemasks").
-        hit = frozenset(term.key for term in terms if covered(term, keys)
+        # A term carried inside a longer word counts ("bed" in "bedtime", "mask" in "facemasks");
+        # one the passage mentions only to deny it does not ("cannot show that it lengthens sleep").
+        denied = negated_only(index.docs[candidate.position].text, settings) - claim_denied
+        hit = frozenset(term.key for term in terms if term.key not in denied and (
+                        covered(term, keys)
                         or (len(term.word) >= _MIN_PREFIX and "|" + term.word in words)
-                        or (len(term.key) >= _MIN_INSIDE and term.key in words))
+                        or (len(term.key) >= _MIN_INSIDE and term.key in words)))
         coverage = round(len(hit) / len(terms), 4) if terms else 0.0
         lacking = frozenset(term.key for term in terms) - hit
         answer = answers.get(candidate.position)
@@ -99,7 +110,44 @@ def keep_rows(claim: ClaimSignals, rows: Sequence[Row], owner: Sequence[str], in
     for source_rows in by_source.values():
         for row in _cover(claim, source_rows, index, settings):
             kept.setdefault(row.position, row if row.relation else _as_related(row))
+    if compound(claim, settings):
+        for row in _elsewhere(claim, rows, kept, index, settings):
+            kept.setdefault(row.position, row if row.relation else _as_related(row))
     return sorted(kept.values(), key=lambda row: -row.score)
+
+
+def compound(claim: ClaimSignals, settings: Settings) -> bool:
+    """Whether a claim says several things that several passages may say: it has
+    `union_min_terms` content terms or more, or two clauses or more ("X recommends A but notes
+    that B")."""
+    return len(claim.view.terms) >= settings.match.union_min_terms or len(clauses(claim.view.text)) >= 2
+
+
+def _elsewhere(claim: ClaimSignals, rows: Sequence[Row], kept: Mapping[int, Row], index: PassageIndex,
+               settings: Settings) -> list[Row]:
+    """For a long claim, the passage that carries each key term the kept ones lack, when its
+    context window (the passage and its neighbours) carries `_CONTEXT_MIN` or more of the
+    claim's terms: a list of practices is said across a page, and the cover keeps only a few
+    passages per source; an editor must not be told that "cuddling" is nowhere in a page that
+    lists it. The best-ranked such passage per term, never a statement of aims or methods
+    ("little is known about X" does not say X)."""
+    carried = frozenset().union(*(row.covered for row in kept.values() if row.relation != "contradicts"))
+    found: list[Row] = []
+    for term in key_terms(claim.view, settings):
+        if term.key in carried:
+            continue
+        for row in rows:
+            if term.key in row.covered and row.relation != "contradicts" and not setup_sentence(row.position, index,
+                                                                                                 settings) and \
+                    sum(covered(other, index.docs[row.position].context_keys) for other in claim.view.terms) \
+                    >= _CONTEXT_MIN:
+                found.append(row)
+                carried |= row.covered
+                break
+    return found
+
+
+_CONTEXT_MIN = 2
 
 
 def _cover(claim: ClaimSignals, rows: Sequence[Row], index: PassageIndex, settings: Settings) -> list[Row]:
@@ -129,22 +177,10 @@ def _as_related(row: Row) -> Row:
                row.coverage, row.covered, row.missing_keys)
 
 
-_GENERIC: dict[int, tuple[Settings, frozenset[str]]] = {}
-
-
 def key_terms(claim: ClaimView, settings: Settings) -> tuple[Term, ...]:
     """The claim's key content terms: its content terms less general words and direction
-    words (all of them when every one is such)."""
-    cached = _GENERIC.get(id(settings))
-    if cached is None or cached[0] is not settings:
-        analyzer = term_analyzer(settings.lexicon("synonyms"))
-        negation = settings.lexicon("negation")
-        # Direction words ("fell", "raises") are compared as direction (a clash), not as content.
-        words = [*settings.lexicon("generic_terms").get("cues", []),
-                 *negation.get("up", {}).get("cues", []), *negation.get("down", {}).get("cues", [])]
-        generic = frozenset(analyzer.key(token.stem) for word in words if " " not in word for token in tokenize(word))
-        cached = _GENERIC[id(settings)] = (settings, generic)
-    generic = cached[1]
+    words (all of them when every one is such; see match_features.generic_keys)."""
+    generic = generic_keys(settings)
     key = tuple(term for term in claim.terms if term.key not in generic)
     return key or claim.terms
 
@@ -190,13 +226,15 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
     gaps = ", ".join(f'"{term.word}"' for term in _by_weight(claim, missing)[:5]) or "its exact wording"
     # Passages together carry a claim only when it is long enough that no one sentence may
     # say it whole; a short claim is said by one passage or not at all.
-    long_claim = len(claim.view.terms) >= match.union_min_terms
+    long_claim = compound(claim, settings)
     if best is not None and support >= match.support_min:
         if small_gap:
             return "supported", round(support, 4), f"{label[best.position]} states it (score {support:.2f})."
         return ("partially_supported", round(support, 4),
                 f"The cited sources support part of it; nothing in them matches {gaps}.")
-    if long_claim and backing and small_gap and union >= match.union_support_min:
+    if long_claim and backing and ((small_gap and union >= match.union_support_min)
+                                   or (not missing and union >= match.union_partial_min)):
+        # Every key term carried: what the passages lack are general words phrased otherwise.
         return "supported", round(union, 4), f"Together the cited passages state it ({union:.0%} of its terms)."
     if long_claim and backing and union >= match.union_partial_min:
         return ("partially_supported", round(union, 4),

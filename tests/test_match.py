@@ -312,3 +312,65 @@ def test_a_claim_whose_key_content_is_all_carried_is_supported(settings):
                   "s", 0, 1, ("1",))
     _, judgements = match_claims([claim], [source], settings)
     assert judgements[0].verdict == "supported", judgements[0].reason
+
+
+# ── multi-word synonyms, claim frame, numbers of the same measure, compound claims ─────────
+
+
+def test_a_multi_word_synonym_still_offers_its_words(settings):
+    # "high blood pressure" is one term (it meets "hypertension") but still says "blood pressure".
+    judged = judge_passages("Salt raises blood pressure in adults.",
+                            ["In adults, salt raises the risk of high blood pressure."], settings)
+    assert judged.verdict == "supported", judged.reason
+    analyzer = retrieval.term_analyzer(settings.lexicon("synonyms"))
+    [phrase] = [term for term in analyzer.terms("high blood pressure") if " " in term.word]
+    assert retrieval.covered(phrase, analyzer.term_keys("Hypertension was common."))
+    assert not retrieval.covered(phrase, analyzer.term_keys("Blood pressure was measured."))
+
+
+def test_a_group_led_by_a_phrase_does_not_take_the_key_of_its_first_word(settings):
+    analyzer = retrieval.term_analyzer(settings.lexicon("synonyms"))
+    [asleep] = analyzer.terms("falling asleep")
+    [sleep] = analyzer.terms("sleep")
+    assert asleep.key != sleep.key
+    assert asleep.key == analyzer.terms("sleep onset")[0].key
+
+
+def test_the_frame_and_units_of_a_claim_are_not_terms(settings):
+    view = claim_view("The government's guidance warns that half an hour in cold water can cause shock.", settings)
+    words = {term.word for term in view.terms}
+    assert {"cold", "water", "shock"} <= words
+    assert not words & {"government's", "hour", "half"}
+
+
+def test_a_number_the_source_gives_otherwise_for_the_same_measure_contradicts(settings):
+    source = make_source("1", "Participants took two capsules each evening, one hour before bed. "
+                              "Sleep onset latency was recorded. "
+                              "Total sleep time rose by 12 min with magnesium and by 5 min with placebo.")
+    claim = Claim("c1", "The supplements added around half an hour of sleep each night.", "s", 0, 1, ("1",))
+    evidence, judgements = match_claims([claim], [source], settings)
+    assert judgements[0].verdict == "contradicted"
+    assert '"half an hour"' in judgements[0].reason and '"12 min"' in judgements[0].reason
+    assert (evidence[0].passage_id, evidence[0].relation) == ("1:p3", "contradicts")
+
+
+def test_a_term_a_long_claim_shares_with_a_listing_sentence_is_not_named_missing(settings):
+    text = ("Couples describe many kinds of touch. Massage and kissing help partners relax and trust each other. "
+            "Holding hands builds trust between partners. Some partners enjoy bathing together. "
+            "Cuddling on the sofa keeps partners close. Any touch can help couples feel close.")
+    source = make_source("1", text)
+    claim = Claim("c1", "Partners who share massage, kissing, holding hands, bathing and cuddling build trust "
+                        "and feel close.", "s", 0, 1, ("1",))
+    evidence, judgements = match_claims([claim], [source], settings)
+    missing = set.intersection(*(set(e.missing) for e in evidence if e.relation != "contradicts"))
+    assert "cuddling" not in missing and "bathing" not in missing
+    assert judgements[0].verdict == "supported", judgements[0].reason
+
+
+def test_a_claim_of_two_clauses_is_supported_by_two_passages(settings):
+    source = make_source("1", "Eat regular meals with oily fish twice a week. "
+                              "The evidence on omega-3 supplements and mood is still limited.")
+    claim = Claim("c1", "The charity recommends regular meals with oily fish but notes that the evidence on "
+                        "omega-3 supplements and mood is limited.", "s", 0, 1, ("1",))
+    _, judgements = match_claims([claim], [source], settings)
+    assert judgements[0].verdict == "supported", judgements[0].reason

@@ -105,3 +105,11 @@ def test_offsets_point_at_the_text(lexicon):
     text = "Of 120 couples, 1 in 3 reported it."
     spans = [text[q.start : q.end] for q in read_quantities(text, lexicon)]
     assert spans == ["120 couples", "1 in 3"]
+
+
+def test_a_whole_number_below_two_is_not_half_a_unit_loose(lexicon):
+    # "one hour" is about sixty minutes: never "half an hour", still "an hour" or "60 minutes".
+    hour = only("one hour before bed", lexicon)
+    assert not agree(hour, only("half an hour of sleep", lexicon))
+    assert agree(hour, only("60 minutes before bed", lexicon))
+    assert agree(only("2 hours", lexicon), only("2.4 hours", lexicon))
