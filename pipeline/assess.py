@@ -4,7 +4,8 @@
 (claim order, then check order). Every flag carries a one-sentence message that quotes the
 cue it rests on, the source and passage it points at, and that passage's text.
 
-  1. availability  UNCITED, SOURCE_UNAVAILABLE (one per unreadable cited source)
+  1. availability  UNCITED, SOURCE_UNAVAILABLE (one per unreadable cited source; says which
+                   quoted words could not be checked for it)
   2. verdict       ABSENCE_CLAIM (info; the verdict stays unverifiable), UNSUPPORTED,
                    PARTIAL_SUPPORT (names the missing terms), CONTRADICTED
   3. exact words   MISQUOTE, NUMBER_MISMATCH                     (assess_text)
@@ -12,6 +13,14 @@ cue it rests on, the source and passage it points at, and that passage's text.
   5. wording       CAUSAL_OVERSTATEMENT, CERTAINTY_OVERSTATEMENT,
                    SUPERIORITY_CLAIM                             (assess_wording)
   6. scope         GENERALIZATION, COMMERCIAL_ONLY               (assess_scope)
+
+Nothing is asserted from a source that could not be read, except SOURCE_UNAVAILABLE; and as
+the claim may rest on it, findings from the readable sources are said of them alone: with a
+cited source unread, UNSUPPORTED and PARTIAL_SUPPORT speak of the readable sources and are a
+step less severe, NUMBER_MISMATCH and CAUSAL_OVERSTATEMENT are medium and say so, MISQUOTE
+waits unless the quoted outlet's own page was read, MISATTRIBUTION is not raised for an outlet
+the unread source may be, COMMERCIAL_ONLY is not raised (and SUPERIORITY_CLAIM is medium)
+unless the unread source is known by its address to be commercial too.
 
 SOURCE_CHANGED belongs to the re-check, not to a single run. Lexicons and thresholds come from
 `settings` (the [assess] and [match] sections, configs/lexicons/*.toml).
@@ -25,7 +34,7 @@ from .assess_attribution import misattribution
 from .assess_context import ClaimContext, cite
 from .cues import absence_cue
 from .assess_scope import commercial_only, generalization
-from .assess_text import misquote, number_mismatch
+from .assess_text import misquote, number_mismatch, unchecked_quotes
 from .assess_wording import causal_overstatement, certainty_overstatement, superiority_claim
 from .config import Settings
 from .records import Article, Evidence, Flag, Judgement, Severity, Source
@@ -41,6 +50,9 @@ def availability(context: ClaimContext) -> list[Flag]:
                              "This factual sentence cites no source, so nothing backs it.")]
     flags = []
     supported = context.judgement.verdict in ("supported", "partially_supported")
+    quotes = unchecked_quotes(context)
+    unchecked = (" Its quoted words " + ", ".join(f'"{quote}"' for quote in quotes[:2]) +
+                 " are not in the sources that could be read, so they could not be checked.") if quotes else ""
     for source_id in context.unreadable_ids:
         source = context.sources.get(source_id)
         if source is None:
@@ -58,8 +70,9 @@ def availability(context: ClaimContext) -> list[Flag]:
             severity, still = "high", "and no other cited source can be read"
         joiner = ";" if supported else ","
         flags.append(context.flag("SOURCE_UNAVAILABLE", severity,
-                                  f"Source [{source_id}] could not be read ({why}){joiner} {still}.",
+                                  f"Source [{source_id}] could not be read ({why}){joiner} {still}.{unchecked}",
                                   source_id=source_id))
+        unchecked = ""  # said once, on the first unreadable source
     return flags
 
 
@@ -75,18 +88,24 @@ def verdict_flags(context: ClaimContext) -> list[Flag]:
         return [context.flag("ABSENCE_CLAIM", "info",
                              f'The claim says evidence is absent ("{cue.surface}"), which cannot be confirmed here.')]
     best = context.evidence[0] if context.evidence else None
-    cited = cite(list(context.cited_ids))
+    # Only what was read is judged: with a cited source unread, "nothing supports it" is said
+    # of the readable ones, and the claim may rest on the other (SOURCE_UNAVAILABLE says so).
+    read_ids = [source.id for source in context.readable]
+    unread = context.unreadable_ids if read_ids else ()
+    cited = cite(read_ids) if unread else cite(list(context.cited_ids))
+    sources = "readable cited sources" if unread else "cited sources"
+    caveat = f"; source {cite(list(unread))} could not be read" if unread else ""
     if verdict == "unsupported":
         closest = f" (closest passage shares {best.coverage:.0%} of its terms)" if best else ""
-        return [context.flag("UNSUPPORTED", "high",
-                             f"No passage of the cited sources {cited} supports this claim{closest}.", best)]
+        return [context.flag("UNSUPPORTED", "medium" if unread else "high",
+                             f"No passage of the {sources} {cited} supports this claim{closest}{caveat}.", best)]
     if verdict == "partially_supported":
         missing = _missing_terms(context.evidence)
         named = ", ".join(f'"{word}"' for word in missing[:6]) or "part of it"
         row = context.backing[0] if context.backing else best
-        return [context.flag("PARTIAL_SUPPORT", "medium",
-                             f"The cited sources {cited} support only part of this claim: nothing in them "
-                             f"matches {named}.", row)]
+        return [context.flag("PARTIAL_SUPPORT", "low" if unread else "medium",
+                             f"The {sources} {cited} support only part of this claim: nothing in them "
+                             f"matches {named}{caveat}.", row)]
     if verdict == "contradicted":
         row = next((r for r in context.evidence if r.relation == "contradicts"), best)
         reason = context.judgement.reason.strip()
@@ -139,12 +158,13 @@ def assess_claims(
     rows: dict[str, list[Evidence]] = {}
     for row in evidence:
         rows.setdefault(row.claim_id, []).append(row)
+    references = {reference.id: reference for reference in article.references}
     flags: list[Flag] = []
     for claim in article.claims:
         judgement = verdicts.get(claim.id) or Judgement(claim.id, "unverifiable", 0.0, "not judged")
         context = ClaimContext(
             claim, judgement, tuple(sorted(rows.get(claim.id, []), key=lambda row: -row.score)),
-            by_id, passages, settings,
+            by_id, passages, settings, references,
         )
         for check in CHECKS:
             flags.extend(check(context))

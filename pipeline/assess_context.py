@@ -13,7 +13,7 @@ from functools import cached_property
 
 from .config import Settings
 from .numbers import Quantity, read_quantities
-from .records import Claim, Evidence, Flag, Judgement, Passage, Severity, Source
+from .records import Claim, Evidence, Flag, Judgement, Passage, Reference, Severity, Source
 
 # Plain names of study designs for messages ("cross_sectional" → "cross-sectional study").
 def design_name(design: str) -> str:
@@ -31,6 +31,9 @@ class ClaimContext:
     sources: Mapping[str, Source]  # every source of the run, by id
     passages: Mapping[str, Passage]  # every passage of the run, by id
     settings: Settings
+    # The article's reference entries by id: what the article itself says a source is (its
+    # title and publisher as the writer listed them), the only account of an unread source.
+    references: Mapping[str, Reference] = field(default_factory=dict)
     _quantities: dict[str, tuple[Quantity, ...]] = field(default_factory=dict, compare=False)
 
     @cached_property
@@ -52,6 +55,18 @@ class ClaimContext:
         """Cited ids with no readable source (failed, empty, or not in the reference list)."""
         readable = {source.id for source in self.readable}
         return tuple(sid for sid in self.cited_ids if sid not in readable)
+
+    @cached_property
+    def unread_note(self) -> str:
+        """"; source [6] could not be read" when a cited source could not be read (the claim
+        may rest on it, so a finding from the readable ones is less sure), else ""."""
+        return f"; source {cite(list(self.unreadable_ids))} could not be read" if self.unreadable_ids else ""
+
+    def unread_not_of_kinds(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        """Unread cited sources not known (by their address) to be of `kinds`: what backs the
+        claim from them cannot be told."""
+        return tuple(sid for sid in self.unreadable_ids
+                     if sid not in self.sources or self.sources[sid].kind not in kinds)
 
     @cached_property
     def backing(self) -> tuple[Evidence, ...]:

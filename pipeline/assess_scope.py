@@ -52,6 +52,8 @@ def populations(text: str, context: ClaimContext) -> list[Population]:
     tokens = tokenize(text)
     hits = cue_set(lexicon, "groups", "nonhuman", "extenders").find(text)
     extender_at = {hit.first_token for hit in hits if hit.group == "extenders"}
+    # Small words inside a condition ("with a diagnosis of depression") that do not end it.
+    inner = frozenset(lexicon.get("extenders", {}).get("inner_words", ()))
     found: list[Population] = []
     for hit in hits:
         if hit.group not in ("groups", "nonhuman"):
@@ -66,7 +68,11 @@ def populations(text: str, context: ClaimContext) -> list[Population]:
                 between = text[tokens[position - 1].end : tokens[position].start]
                 if any(mark in between for mark in ",;:.()"):
                     break
-                if tokens[position].word in STOPWORDS and position not in extender_at:
+                word = tokens[position].word
+                if word in inner and position + 1 < len(tokens) and tokens[position + 1].word not in STOPWORDS:
+                    position += 1  # "with a diagnosis", "diagnosis of depression": read on
+                    continue
+                if word in STOPWORDS and position not in extender_at:
                     break  # "people with kidney disease should speak": the group ends at "should"
                 if position not in extender_at:
                     taken += 1
@@ -86,8 +92,22 @@ def populations(text: str, context: ClaimContext) -> list[Population]:
         head = frozenset(term.key for term in analyzer.terms(hit.surface)) - extenders
         condition_text = text[tokens[hit.last_token].end : tokens[last].end] if last > hit.last_token else ""
         condition = frozenset(term.key for term in analyzer.terms(condition_text)) - extenders
+        if ends_with_extender:
+            if not condition:
+                continue  # "participants with" and nothing after: no restriction read
+            # "participants with X", "people with X": the noun means anyone, so any word for
+            # people in the claim names it ("people without a diagnosis" for "participants with
+            # a diagnosis"); the condition is the restriction.
+            keys = keys - head  # the editor is told the condition it drops, not "participants"
+            head = head | _general_keys(context)
         found.append(Population(phrase, keys, hit.group == "nonhuman", head, condition, tokens[first].start))
     return found
+
+
+def _general_keys(context: ClaimContext) -> frozenset[str]:
+    lexicon = context.settings.lexicon("population")
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    return frozenset(term.key for cue in lexicon.get("general", {}).get("cues", []) for term in analyzer.terms(cue))
 
 
 def _extender_stems(context: ClaimContext) -> frozenset[str]:
@@ -208,8 +228,11 @@ def commercial_only(context: ClaimContext) -> list[Flag]:
         return []
     behind: tuple[Evidence, ...] = context.best_per_source()
     kinds = context.kinds(tuple(row.source_id for row in behind))
-    if not kinds or not all(kind in context.settings.assess.commercial_kinds for kind in kinds):
+    commercial = tuple(context.settings.assess.commercial_kinds)
+    if not kinds or not all(kind in commercial for kind in kinds):
         return []
+    if context.unread_not_of_kinds(commercial):
+        return []  # a cited source that could not be read may back it: "only commercial" is unsure
     ids = tuple(row.source_id for row in behind)
     # Quote what makes it a health claim: a comparison, else the effect verb, else the outcome.
     compared = cue_set(superiority, "cues").find(text)

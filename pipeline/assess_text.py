@@ -4,11 +4,15 @@ MISQUOTE: every quoted span of `quote_min_words` words or more ("…", “…”
 the marks stand outside words, so "partners' needs" and "don't" are not quotes) is looked up
 near-verbatim — rapidfuzz partial_ratio ≥ `quote_min` on normalised text — in the context
 windows of the claim's readable cited sources. A span split by an ellipsis is looked up part
-by part. Shorter quoted spans are terms ("outercourse"), not quotations.
+by part. Shorter quoted spans are terms ("outercourse"), not quotations. When a cited source
+could not be read, the quote may be there: MISQUOTE is then raised only if the claim names the
+outlet it quotes and that outlet's page was read; otherwise SOURCE_UNAVAILABLE says which
+quoted words could not be checked.
 
 NUMBER_MISMATCH: a number of the claim that appears nowhere in its cited sources, while a
 backing passage gives a different number of the same kind (a percentage for a percentage,
-a count of women for a count of women, mg for mg).
+a count of women for a count of women, mg for mg). With a cited source that could not be
+read (it may give the claim's number) the flag is medium, not high, and says so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from .assess_attribution import names_source
 from .assess_context import ClaimContext, cite
+from .outlets import named_outlets
 from .polarity import number_disagreements
 from .numbers import Quantity, read_quantities
 from .records import Flag, Passage
@@ -42,39 +48,68 @@ def _plain(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", normalize(text).lower()).split())
 
 
-def misquote(context: ClaimContext) -> list[Flag]:
-    """Quoted spans not found near-verbatim in any readable cited source."""
-    if not context.readable:
-        return []
+def _checkable(context: ClaimContext) -> bool:
+    """Whether a quote can be checked at all: every cited source was read, or the claim
+    names the outlet it quotes and that outlet's cited source was read ("The NHS calls it
+    '...'" with the NHS page readable and another cited page dead)."""
+    if not context.unreadable_ids:
+        return True
+    mentions = named_outlets(context.claim.text, context.settings.lexicon("attribution"))
+    return any(names_source(mention.name, source, context) for mention in mentions for source in context.readable)
+
+
+def missing_quotes(context: ClaimContext) -> list[tuple[str, float, str, str]]:
+    """(quoted words, closest similarity, source id, passage id) for each quoted span (or
+    ellipsis-split part) not found near-verbatim in the claim's readable cited sources."""
     assess, match = context.settings.assess, context.settings.match
     choices: list[tuple[str, str, str]] = []  # (plain context, source id, passage id)
     for source in context.readable:
         for passage in source.passages:
             choices.append((_plain(passage.context or passage.text), source.id, passage.id))
     texts = [choice[0] for choice in choices]
-    flags: list[Flag] = []
+    missing: list[tuple[str, float, str, str]] = []
     for span in quoted_spans(context.claim.text):
         parts = [part for part in _ELLIPSIS.split(span) if len(part.split()) >= 2] or [span]
         if len(span.split()) < assess.quote_min_words:
             continue
         for part in parts:
             needle = _plain(part)
-            found = process.extractOne(needle, texts, scorer=fuzz.partial_ratio, score_cutoff=match.quote_min)
-            if found is not None:
+            if texts and process.extractOne(needle, texts, scorer=fuzz.partial_ratio,
+                                            score_cutoff=match.quote_min) is not None:
                 continue
-            closest = process.extractOne(needle, texts, scorer=fuzz.partial_ratio)
+            closest = process.extractOne(needle, texts, scorer=fuzz.partial_ratio) if texts else None
             _, similarity, index = closest if closest else ("", 0.0, -1)
             _, source_id, passage_id = choices[index] if index >= 0 else ("", "", "")
-            passage = context.passages.get(passage_id)
-            sources = cite([source.id for source in context.readable])
-            plural = "s" if len(context.readable) > 1 else ""
-            flags.append(Flag(
-                context.claim.id, "MISQUOTE", "high",
-                f'The quoted words "{part}" are not in the cited source{plural} {sources}; the closest '
-                f"wording matches only {similarity:.0f}%.",
-                source_id, passage_id, passage.text if passage else "",
-            ))
+            missing.append((part, float(similarity), source_id, passage_id))
             break
+    return missing
+
+
+def unchecked_quotes(context: ClaimContext) -> list[str]:
+    """Quoted words that MISQUOTE leaves alone because a cited source could not be read and
+    may hold them (and no readable source holds them)."""
+    if _checkable(context):
+        return []
+    return [part for part, *_ in missing_quotes(context)]
+
+
+def misquote(context: ClaimContext) -> list[Flag]:
+    """Quoted spans not found near-verbatim in any readable cited source. Not raised when a
+    cited source could not be read and the quote may come from it (see `_checkable`):
+    SOURCE_UNAVAILABLE then says the words could not be checked."""
+    if not context.readable or not _checkable(context):
+        return []
+    sources = cite([source.id for source in context.readable])
+    plural = "s" if len(context.readable) > 1 else ""
+    flags: list[Flag] = []
+    for part, similarity, source_id, passage_id in missing_quotes(context):
+        passage = context.passages.get(passage_id)
+        flags.append(Flag(
+            context.claim.id, "MISQUOTE", "high",
+            f'The quoted words "{part}" are not in the cited source{plural} {sources}; the closest '
+            f"wording matches only {similarity:.0f}%.",
+            source_id, passage_id, passage.text if passage else "",
+        ))
     return flags
 
 
@@ -86,13 +121,17 @@ def number_mismatch(context: ClaimContext) -> list[Flag]:
     nearby = _near_evidence(context)
     everywhere = [passage.text for source in context.readable for passage in source.passages]
     flags: list[Flag] = []
+    # A cited source that could not be read may give the claim's number: the difference is
+    # still worth a look, but it is no longer certain the claim misstates its sources.
+    unread = context.unreadable_ids
     for quantity, other, index in number_disagreements(quantities, [p.text for p in nearby], everywhere,
                                                         context.settings):
         passage = nearby[index]
-        severity = "medium" if quantity.kind == "year" else "high"
+        severity = "medium" if quantity.kind == "year" or unread else "high"
         said, given = _as_written(context.claim.text, quantity), _as_written(passage.text, other)
+        caveat = f"; source {cite(list(unread))} could not be read and may give it" if unread else ""
         flags.append(Flag(context.claim.id, "NUMBER_MISMATCH", severity,
-                          f'The claim says "{said}", but source [{passage.source_id}] says "{given}".',
+                          f'The claim says "{said}", but source [{passage.source_id}] says "{given}"{caveat}.',
                           passage.source_id, passage.id, passage.text))
     return flags
 

@@ -144,14 +144,15 @@ def causal_overstatement(context: ClaimContext) -> list[Flag]:
                 return []  # a source that is no observational study states it as strongly
         found = _association_passage(context, source, source_rows, study)
         # Research stated as a cause is the serious case; a guide's "studies have linked" is
-        # worth a look but its own wording may be loose.
-        severity = "high" if claim.label == "causal" and study else "medium"
+        # worth a look but its own wording may be loose. A cited source that could not be read
+        # may be the trial that shows the cause: then it is worth a look, no more.
+        severity = "high" if claim.label == "causal" and study and not context.unreadable_ids else "medium"
         who = (f"the cited {design_name(design)} [{source.id}]" if design
                else f"the cited study [{source.id}]" if study else f"source [{source.id}]")
         if found is not None:
             row, passage, hit = found
             message = (f'The claim says "{claim.cue}", but {who} says "{_with_be(passage.text, hit)}": '
-                       "an association, not a cause.")
+                       f"an association, not a cause{context.unread_note}.")
             flag = (context.flag("CAUSAL_OVERSTATEMENT", severity, message, row) if row is not None else
                     Flag(context.claim.id, "CAUSAL_OVERSTATEMENT", severity, message, source.id, passage.id,
                          passage.text))
@@ -159,7 +160,7 @@ def causal_overstatement(context: ClaimContext) -> list[Flag]:
         elif design and study:
             best = source_rows[0] if source_rows else None
             message = (f'The claim says "{claim.cue}", but its evidence comes from a {design_name(design)} '
-                       f"[{source.id}], which can show an association but not a cause.")
+                       f"[{source.id}], which can show an association but not a cause{context.unread_note}.")
             candidates.append((2, context.flag("CAUSAL_OVERSTATEMENT", severity, message, best, source_id=source.id)))
     if not candidates:
         return []
@@ -267,6 +268,10 @@ def superiority_claim(context: ClaimContext) -> list[Flag]:
     kinds = context.kinds(behind)
     if not kinds:
         severity, basis = "medium", "no readable source backs it"
+    elif all(kind in assess.commercial_kinds for kind in kinds) and context.unread_not_of_kinds(
+            tuple(assess.commercial_kinds)):
+        severity, basis = "medium", (f"the sources that could be read ({cite(behind)}) are commercial"
+                                     f"{context.unread_note}")
     elif all(kind in assess.commercial_kinds for kind in kinds):
         severity, basis = "high", f"it rests on commercial sources only ({cite(behind)}), which sell what they compare"
     elif any(kind in assess.authoritative_kinds for kind in kinds):

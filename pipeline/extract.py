@@ -140,6 +140,7 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
                 title=page.title,
                 publisher=page.publisher,
                 notes=tuple(notes),
+                names=page.names,
             )
     design_lexicon = settings.lexicon("study_designs")
     design_text = "\n".join(
@@ -165,6 +166,7 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
         text=full_text,
         passages=passages,
         notes=tuple(notes + list(page.notes) + assembly_notes),
+        names=page.names,
     )
 
 

@@ -17,9 +17,14 @@ from typing import Any
 
 from .cues import Token, cue_set, host_labels, initials, squash, tokenize
 from .config import Settings
+from .pagemeta import address_names_site
 from .records import Source
 
 _CLAUSE_BREAK = re.compile(r"[;:.!?()\[\]—–]")
+# An acronym a name carries in brackets ("International Society for Sexual Medicine (ISSM)").
+_BRACKETED = re.compile(r"\(([A-Z][A-Za-z&]{1,11})\)")
+# A site name written as its domain ("nhs.uk", "Marriage.com"), or an IP address.
+_DOMAIN_LIKE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 # How far back a "<Name> and other sources" subject may reach over lower-case words.
 _GENERIC_REACH = 4
 
@@ -116,6 +121,11 @@ def _object_names(
             last += 1
             continue
         break
+    # A comma ends the names unless they form a list ("according to X, Y and Z"): in
+    # "According to Harvard Health, DHA is ..." the comma closes the fronted phrase.
+    commas = [p for p in range(position + 1, last + 1) if "," in text[tokens[p - 1].end : tokens[p].start]]
+    if commas and not any(role.get(p) == "connectors" for p in range(commas[0], last + 1)):
+        last = commas[0] - 1
     return _split_names(text, tokens, position, last, role, known) if last >= position else []
 
 
@@ -151,16 +161,55 @@ def _split_names(
 
 
 def source_names(source: Source, settings: Settings) -> frozenset[str]:
-    """The squashed names a source goes by: publisher, journal, host labels, acronyms."""
+    """The squashed names a source goes by: publisher, journal, the names its page gives
+    itself (site name, schema.org publisher, <title> suffix, copyright holder; see
+    Source.names), their acronyms (also one written in brackets: "... Medicine (ISSM)"), and
+    the labels of its host (and of a domain-like site name, "nhs.uk") when the address names a
+    site at all: a page served from 127.0.0.1 says nothing by its address."""
     attribution = settings.lexicon("attribution")
     hosts = attribution.get("hosts", {})
+    skip, second_level = hosts.get("skip", []), hosts.get("second_level", [])
     function_words = attribution.get("name_function_words", {}).get("cues", [])
+    generic = {squash(label) for label in attribution.get("site_names", {}).get("generic", [])}
     names: set[str] = set()
-    for name in (source.publisher, source.journal):
-        if name:
-            names.add(squash(name))
-            names.update(initials(name, function_words))
+    for name in (source.publisher, source.journal, *source.names):
+        if not name or squash(name) in generic or _address_only(name):
+            continue
+        bracketed = _BRACKETED.findall(name)
+        bare = _BRACKETED.sub(" ", name).strip()
+        # "Office of Dietary Supplements, National Institutes of Health": two names.
+        listed = [part for part in bare.split(", ") if len(part.split()) >= 2] if ", " in bare else []
+        for variant in (name, bare, *bracketed, *listed):
+            names.add(squash(variant))
+            # Two-letter initials ("Nordic Oils" → "no") would be ordinary words, not names.
+            names.update(acronym for acronym in initials(variant, function_words) if len(acronym) >= 3)
+        if _DOMAIN_LIKE.fullmatch(name.strip()):
+            names.update(host_labels(f"https://{name.strip().lower()}", skip, second_level))
     for url in (source.final_url, source.url):
-        names.update(host_labels(url, hosts.get("skip", []), hosts.get("second_level", [])))
+        if url and address_names_site(url):
+            names.update(host_labels(url, skip, second_level))
     names.discard("")
     return frozenset(names)
+
+
+def _address_only(name: str) -> bool:
+    """An IP address or "localhost" standing in for a publisher's name (a page served from a
+    test server with no site name): no name at all."""
+    name = name.strip()
+    return (name == "localhost" or bool(_DOMAIN_LIKE.fullmatch(name))) and not address_names_site(f"http://{name}")
+
+
+def author_surnames(source: Source) -> frozenset[str]:
+    """The squashed surnames of a source's authors ("Halvorsen I", "Halvorsen, Ingrid" and
+    "Ingrid Halvorsen" → "halvorsen"): an article may name a study by its first author."""
+    surnames: set[str] = set()
+    for author in source.authors[:10]:
+        head = author.split(",")[0].strip()
+        words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", head) if not word.endswith(".")]
+        if not words:
+            continue
+        # "Halvorsen I" and "Smith JA" put initials last; otherwise the surname is last.
+        surname = words[0] if len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 3 else words[-1]
+        if len(surname) >= 3 and surname[0].isupper():
+            surnames.add(squash(surname))
+    return frozenset(surnames)

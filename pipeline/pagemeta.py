@@ -12,6 +12,7 @@ itself; split, its parts would hand half-read JSON-LD and <meta> tables to each 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,10 +22,17 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 from tld import get_fld
 
-__all__ = ["PageMetadata", "host_of", "normalize_date", "read_page_metadata", "registrable_domain"]
+__all__ = [
+    "PageMetadata",
+    "address_names_site",
+    "host_of",
+    "normalize_date",
+    "read_page_metadata",
+    "registrable_domain",
+]
 
 # A DOI as written in text or links: "10." prefix, registrant code, "/", suffix.
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
@@ -82,6 +90,16 @@ class PageMetadata:
     generator: str = ""
     page_text: str = ""
     notes: tuple[str, ...] = ()
+    # The page's account of who it is, for pages whose address says nothing (served from an
+    # IP address) and for matching the outlets an article names: the names it gives its site
+    # or publisher, most formal first (schema.org publisher, site-name meta, the <title> part
+    # that is not the headline, the footer's copyright holder); the address it declares as its
+    # own (canonical link, og:url); the holder of its last copyright notice; and the hosts its
+    # stylesheets and scripts come from (a blog platform's, a CMS's).
+    names: tuple[str, ...] = ()
+    declared_url: str = ""
+    copyright_holder: str = ""
+    resource_hosts: tuple[str, ...] = ()
 
 
 # ── addresses ─────────────────────────────────────────────────────────────────────────────
@@ -103,6 +121,20 @@ def registrable_domain(url: str) -> str:
         return ""
     found = get_fld(host, fix_protocol=True, fail_silently=True)
     return str(found) if found else host.removeprefix("www.")
+
+
+def address_names_site(url: str) -> bool:
+    """Whether `url`'s host can say whose site it is: False for an IP address, "localhost"
+    and a single-label host (a page served from a test or intranet server), whose host names
+    no publisher; True for any dotted name."""
+    host = host_of(url)
+    if not host or host == "localhost" or host.endswith(".localhost") or "." not in host:
+        return False
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    return False
 
 
 # ── metadata ──────────────────────────────────────────────────────────────────────────────
@@ -128,12 +160,15 @@ def read_page_metadata(
     if isinstance(publisher_node, dict):
         organizations.insert(0, _text(publisher_node.get("name")))
     site_name = _first(meta, "og:site_name", "dc.publisher", "dcterms.publisher", "citation_publisher")
-    publisher = site_name or next((name for name in organizations if name), "") or registrable_domain(url)
-    title = _first(meta, "citation_title", "dc.title", "og:title", "twitter:title") or _text(
+    headline = _first(meta, "citation_title", "dc.title", "og:title", "twitter:title") or _text(
         main.get("headline") if main else ""
     )
-    if not title:
-        title = _page_title(tags.title, publisher) or tags.h1
+    holder = _copyright_holder([*tags.copyright, *meta.get("copyright", [])[:1]])
+    names = _self_names(meta, main, nodes, by_id, _title_names(tags.title, headline or tags.h1), holder)
+    publisher = site_name or next((name for name in organizations if name), "") or registrable_domain(url)
+    title = headline or _page_title(tags.title, publisher) or tags.h1
+    if names and not site_name and not any(organizations) and not address_names_site(url):
+        publisher = names[0]  # an IP address is no publisher; the page's own name is better
     scholarly = tuple(name for name in scholarly_meta if meta.get(name))
     # Submit buttons carry their label in an attribute ("Add to basket").
     page_text = _SPACES.sub(" ", " ".join([soup.get_text(" ")[:max_text_chars], *tags.buttons]))[
@@ -165,6 +200,10 @@ def read_page_metadata(
         generator=_first(meta, "generator"),
         page_text=page_text,
         notes=(f"{broken} malformed JSON-LD block(s) ignored",) if broken else (),
+        names=names,
+        declared_url=_declared_url(tags.canonical, meta),
+        copyright_holder=holder,
+        resource_hosts=tuple(tags.resource_hosts),
     )
 
 
@@ -198,12 +237,21 @@ class _Tags:
     time: str = ""
     title: str = ""
     h1: str = ""
+    canonical: str = ""
+    resource_hosts: list[str] = field(default_factory=list)
+    copyright: list[str] = field(default_factory=list)  # the blocks that carry a copyright notice
 
 
 def _index(soup: BeautifulSoup) -> _Tags:
     tags = _Tags()
+    notices: list[Tag] = []
     for node in soup.descendants:
         if not isinstance(node, Tag):
+            # A copyright notice, read in the block that holds it ("<p>© 2025 <a>Name</a></p>").
+            if type(node) is NavigableString and ("©" in node or "opyright" in node):
+                parent = node.parent
+                if parent is not None and parent.name not in ("script", "style", "title", "head"):
+                    notices.append(parent)  # read after the walk, and only the last few
             continue
         name, attrs = node.name, node.attrs
         if name == "meta":
@@ -212,6 +260,15 @@ def _index(soup: BeautifulSoup) -> _Tags:
         elif name == "script":
             if "ld+json" in str(attrs.get("type", "")).lower() and len(tags.ld_scripts) < 50:
                 tags.ld_scripts.append(node.string or node.get_text() or "")
+            elif attrs.get("src"):
+                _add_host(tags.resource_hosts, str(attrs["src"]))
+        elif name == "link":
+            rel = " ".join(attrs.get("rel", ())) if isinstance(attrs.get("rel"), list) else str(attrs.get("rel", ""))
+            href = str(attrs.get("href", ""))
+            if "canonical" in rel.lower().split() and not tags.canonical:
+                tags.canonical = href[:2000]
+            elif "stylesheet" in rel.lower().split():
+                _add_host(tags.resource_hosts, href)
         elif name == "a":
             href = str(attrs.get("href", ""))
             if "doi.org/10." in href.lower() and len(tags.doi_links) < 5:
@@ -231,7 +288,19 @@ def _index(soup: BeautifulSoup) -> _Tags:
             price = attrs.get("content") or node.get_text(" ")
             if isinstance(price, str) and price.strip():
                 tags.prices.append(_clip(price, 40))
+    # The footer's notice is among the last; each block's text is cut (a hostile page may put
+    # its whole body in the block that holds a "©").
+    tags.copyright = [_clip(block.get_text(" ")[:2000], 300) for block in notices[-3:]]
     return tags
+
+
+def _add_host(hosts: list[str], url: str) -> None:
+    """Note the host of a stylesheet or script the page loads (relative ones have none)."""
+    url = url.strip()
+    host = host_of("https:" + url if url.startswith("//") else url) if url.lower().startswith(
+        ("http://", "https://", "//")) else ""
+    if host and host not in hosts and len(hosts) < 30:
+        hosts.append(host)
 
 
 def _meta_values(metas: list[Tag]) -> dict[str, list[str]]:
@@ -264,6 +333,153 @@ def _page_title(title: str, publisher: str) -> str:
         ):
             return head.strip()
     return title
+
+
+# ── who the page says it is ──────────────────────────────────────────────────────────────
+
+# Where a <title> joins the headline to the site's name ("Melatonin | NCCIH", "About - NHS");
+# a colon is left alone, headlines use it ("Melatonin: What You Need To Know").
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•]|::)\s+")
+# Meta tags whose content names the site or its publisher.
+_NAME_META = (
+    "og:site_name", "application-name", "apple-mobile-web-app-title", "dc.publisher",
+    "dcterms.publisher", "citation_publisher", "publisher",
+)
+# A copyright notice up to its holder: "©", "(c)" or "Copyright", then years.
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)(?:\s*©)?\s*(?:(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?\s*,?\s*)?(?:by\s+)?",
+    re.IGNORECASE,
+)
+# Small words allowed inside a holder's name ("Foundation for Medical Education and Research").
+_NAME_JOINERS = frozenset({"of", "for", "and", "&", "the", "on", "in", "de", "du", "la", "und", "für"})
+_DOMAIN_LIKE = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+_MAX_NAMES = 12
+
+
+def _declared_url(canonical: str, meta: Mapping[str, list[str]]) -> str:
+    """The absolute address the page gives as its own: canonical link, else og:url."""
+    for candidate in (canonical, _first(meta, "og:url")):
+        candidate = candidate.strip()
+        if candidate.lower().startswith(("http://", "https://")):
+            return candidate[:2000]
+    return ""
+
+
+def _title_names(raw_title: str, headline: str) -> list[str]:
+    """The parts of the <title> that are not the headline: the site's name and tagline
+    ("Melatonin: What You Need To Know | NCCIH" → ["NCCIH"]). Without a known headline at
+    either end, the last part when it is short (the usual "Headline | Site")."""
+    pieces = [piece.strip() for piece in _TITLE_SEPARATORS.split(raw_title) if piece.strip()]
+    if len(pieces) < 2:
+        return []
+    wanted = _plain_words(headline)
+    if wanted:
+        for order in (pieces, pieces[::-1]):
+            taken = ""
+            for index, piece in enumerate(order):
+                taken = f"{taken} {_plain_words(piece)}".strip()
+                if taken == wanted:
+                    return order[index + 1 :]
+                if not wanted.startswith(taken):
+                    break
+    return [pieces[-1]] if len(pieces[-1].split()) <= 6 else []
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _copyright_holder(notices: Sequence[str]) -> str:
+    """Who holds the page's copyright, from its last notice that names someone
+    ("© 2025 Natural Cycles. All rights reserved." → "Natural Cycles")."""
+    for notice in reversed(notices):
+        for found in reversed(list(_COPYRIGHT.finditer(notice))):
+            rest = re.split(r"\s+all rights\b", notice[found.end() :], maxsplit=1, flags=re.IGNORECASE)[0]
+            holder = _leading_name(rest)
+            if holder:
+                return holder
+    return ""
+
+
+def _leading_name(text: str) -> str:
+    """The capitalised name a text opens with, up to the first word that cannot belong to it
+    or a full stop ("Mayo Foundation for Medical Education and Research (MFMER)." → the name)."""
+    words: list[str] = []
+    for token in text.split()[:12]:
+        core = token.strip("\"'“”‘’[]()").rstrip(".,;:|·•")
+        if not core or token[0] in "([|·•-–—":
+            break
+        if core.lower() in _NAME_JOINERS and words:
+            words.append(core)
+        elif core[0].isupper() or (core[0].isdigit() and words) or _DOMAIN_LIKE.fullmatch(core):
+            words.append(core)
+        else:
+            break
+        if token[-1] in ".,;:|·•" and not _DOMAIN_LIKE.fullmatch(token.rstrip(".,;:|·•")) or token[-1] == ",":
+            break
+    while words and words[-1].lower() in _NAME_JOINERS:
+        words.pop()
+    name = " ".join(words)
+    # A name in brackets right after it is the holder's other name: "State of Victoria
+    # (Department of Health)", "Mayo Foundation ... (MFMER)".
+    bracket = re.match(rf"\s*{re.escape(name)}\s*\(([^()]{{2,80}})\)", text) if name else None
+    if bracket and _leading_name(bracket.group(1)) == bracket.group(1).strip():
+        name = f"{name} ({bracket.group(1).strip()})"
+    return name[:160]
+
+
+def _org_names(node: Mapping[str, Any], by_id: Mapping[str, dict[str, Any]], depth: int = 0) -> list[str]:
+    """An organisation's name, other names and legal name, and its parent's (one level up:
+    an institute of the NIH may be credited to the NIH)."""
+    names = [_text(node.get("name")), _text(node.get("legalName"))]
+    other = node.get("alternateName")
+    names += [_text(item) for item in (other[:5] if isinstance(other, list) else [other])]
+    parent = _resolve(node.get("parentOrganization"), by_id)
+    if depth == 0:
+        for item in _listed(parent)[:3]:
+            if isinstance(item, dict):
+                names += _org_names(item, by_id, depth + 1)
+    return names
+
+
+def _self_names(
+    meta: Mapping[str, list[str]],
+    main: Mapping[str, Any] | None,
+    nodes: Sequence[Mapping[str, Any]],
+    by_id: Mapping[str, dict[str, Any]],
+    title_names: Sequence[str],
+    holder: str,
+) -> tuple[str, ...]:
+    """The names the page gives its site or publisher (see PageMetadata.names). Only the
+    publisher, owner and organisational author of the page's own work count: an organisation
+    the page merely mentions in its markup is not the page."""
+    found: list[str] = []
+    works = [main] if main else []
+    works += [node for node in nodes if _types(node) & {"WebSite", "WebPage"} and node is not main][:5]
+    for work in works:
+        for key in ("publisher", "sourceOrganization", "copyrightHolder", "author"):
+            for org in _listed(_resolve(work.get(key), by_id))[:5]:
+                if isinstance(org, dict) and (key != "author" or _types(org) & _ORG_TYPES):
+                    found += _org_names(org, by_id)
+        if "WebSite" in _types(work):
+            found.append(_text(work.get("name")))
+    for name in _NAME_META:
+        found += meta.get(name, [])[:2]
+    found += title_names
+    # An organisation signing as author by its acronym ("AASM").
+    found += [value for value in meta.get("author", [])[:3] if re.fullmatch(r"[A-Z][A-Z&]{1,9}", value.strip())]
+    found.append(holder)
+    names: dict[str, str] = {}
+    for name in found:
+        parts = _TITLE_SEPARATORS.split(name) if _TITLE_SEPARATORS.search(name) else []
+        parts += [piece for piece in re.split(r"\s*[()]\s*", name) if piece.strip()] if "(" in name else []
+        for part in [name, *parts]:
+            part = re.sub(r"^by\s+", "", _clip(part, 200), flags=re.IGNORECASE).strip(" .,;:")
+            if part and len(part) <= 120 and len(part.split()) <= 10 and "://" not in part and (
+                "copyright" not in part.lower()  # "Crown Copyright" is a notice, not a name
+            ):
+                names.setdefault(part.lower(), part)
+    return tuple(names.values())[:_MAX_NAMES]
 
 
 def _jsonld_nodes(scripts: list[str]) -> tuple[list[dict[str, Any]], int]:

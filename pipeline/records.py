@@ -252,6 +252,10 @@ class Source:
     # What extraction had to do that a reader of the report should know, in plain words:
     # a fallback reader used, a page or PDF cut at a size cap, malformed metadata ignored.
     notes: tuple[str, ...] = ()
+    # The names the page gives its site or publisher (schema.org publisher, site-name meta, the
+    # <title> part that is not the headline, the copyright holder): who the source is when its
+    # address says nothing, and what an article may call it ("AASM", "NHS").
+    names: tuple[str, ...] = ()
 
 
 # ── match ─────────────────────────────────────────────────────────────────────────────────

@@ -15,7 +15,7 @@ from pipeline.outlets import named_outlets
 from pipeline.assess_text import quoted_spans
 from pipeline.config import load_settings
 from pipeline.match import match_claims
-from pipeline.records import Article, Claim, Judgement, Passage, Source
+from pipeline.records import Article, Claim, Judgement, Passage, Reference, Source
 from pipeline.text import sentence_spans
 
 
@@ -62,11 +62,11 @@ SOURCES = (
 )
 
 
-def flags_for(settings, text, *cites, sources=SOURCES):
+def flags_for(settings, text, *cites, sources=SOURCES, references=()):
     """The flags of one claim, checked against `sources`, as {code: flag}."""
     claim = Claim("c1", text, "section", 0, len(text), tuple(cites))
     evidence, judgements = match_claims([claim], sources, settings)
-    article = Article("t", "mem", "0", text, (claim,), ())
+    article = Article("t", "mem", "0", text, (claim,), tuple(references))
     flags = assess_claims(article, sources, evidence, judgements, settings)
     assert all(flag.claim_id == "c1" and flag.message.endswith(".") for flag in flags)
     return {flag.code: flag for flag in flags}, judgements[0]
@@ -440,3 +440,144 @@ def test_a_changed_range_is_a_number_mismatch(settings):
     flag = flags["NUMBER_MISMATCH"]
     assert flag.severity == "high" and flag.passage_id == "12:p1"
     assert '"300 to 320 mg"' in flag.message and '"400–420 mg"' in flag.message
+
+
+# ── sources known only by their page, and sources that could not be read ──────────────────
+
+# Served from a test server: the address names no site, so only the page's own names say who
+# it is ("Academy of ..." in its site name, its acronym in the <title>).
+LOOPBACK = (
+    make_source("8", "The academy advises against routine melatonin for chronic insomnia in adults. "
+                     "The recommendation is weak and rests on low-quality evidence.",
+                url="http://127.0.0.1:8123/insomnia", kind="professional_body",
+                publisher="American Academy of Horticultural Medicine – Association for Garden Clinicians",
+                names=("American Academy of Horticultural Medicine", "AAHM", "Association for Garden Clinicians"),
+                title="Insomnia in gardeners"),
+    make_source("9", "Weekly gardening was associated with lower systolic blood pressure in retired men.",
+                url="http://127.0.0.1:8123/bp", kind="peer_reviewed", authors=("Halvorsen, Ingrid", "Matsuda A"),
+                title="Gardening and blood pressure"),
+    Source("10", "http://127.0.0.1:8123/gone", "http_error", http_status=404, reason="the server answered 404"),
+    Source("11", "https://www.plotwise.example.com/gone", "http_error", http_status=404,
+           reason="the server answered 404"),
+    Source("12", "", "unreachable", reason="the article's reference list has no entry [12]"),
+)
+
+
+def test_a_page_served_from_an_ip_address_is_named_by_its_own_names(settings):
+    for outlet in ("The AAHM", "The American Academy of Horticultural Medicine"):
+        flags, judgement = flags_for(settings, f"{outlet} advises against routine melatonin for chronic insomnia "
+                                               "in adults.", "8", sources=LOOPBACK)
+        assert judgement.verdict == "supported"
+        assert "MISATTRIBUTION" not in flags, outlet
+    # The IP address is no name: an outlet the page does not go by is still not cited.
+    flags, _ = flags_for(settings, "Bloom Daily advises against routine melatonin for chronic insomnia in adults.",
+                         "8", sources=LOOPBACK)
+    assert flags["MISATTRIBUTION"].severity == "high"
+
+
+def test_a_study_may_be_named_by_its_first_author(settings):
+    flags, _ = flags_for(settings, "Halvorsen and colleagues found that weekly gardening was associated with lower "
+                                   "systolic blood pressure in retired men.", "9", sources=LOOPBACK)
+    assert "MISATTRIBUTION" not in flags
+
+
+def test_no_misattribution_when_the_named_outlet_may_be_the_unread_source(settings):
+    text = "PlotWise says weekly gardening lowers stress in older adults."
+    # The reference list names the dead page's outlet: it cannot be checked, not misattributed.
+    flags, _ = flags_for(settings, text, "3", "11", sources=(*LOOPBACK, SOURCES[2]),
+                         references=[Reference("11", "https://www.plotwise.example.com/gone", "Stress. PlotWise")])
+    assert "MISATTRIBUTION" not in flags and "SOURCE_UNAVAILABLE" in flags
+    # Nothing says who the unread source is (no address, or an IP address): no guess either.
+    for unread in ("10", "12"):
+        flags, _ = flags_for(settings, text, "3", unread, sources=(*LOOPBACK, SOURCES[2]))
+        assert "MISATTRIBUTION" not in flags and "SOURCE_UNAVAILABLE" in flags, unread
+
+
+def test_a_named_outlet_no_cited_source_can_be_is_still_a_misattribution(settings):
+    # [11]'s address names another site and its reference entry another outlet.
+    flags, _ = flags_for(settings, "Bloom Daily says weekly gardening lowers stress in older adults.", "3", "11",
+                         sources=(*LOOPBACK, SOURCES[2]),
+                         references=[Reference("11", "https://www.plotwise.example.com/gone", "Stress. PlotWise")])
+    assert flags["MISATTRIBUTION"].severity == "high" and '"Bloom Daily"' in flags["MISATTRIBUTION"].message
+    # Served from an IP address, [10] is known only by the article's reference entry, which
+    # gives another publisher: the article itself does not credit Bloom Daily.
+    flags, _ = flags_for(settings, "Bloom Daily says weekly gardening lowers stress in older adults.", "3", "10",
+                         sources=(*LOOPBACK, SOURCES[2]),
+                         references=[Reference("10", "http://127.0.0.1:8123/gone", "Stress in later life. PlotWise")])
+    assert flags["MISATTRIBUTION"].severity == "high"
+
+
+def test_a_quote_that_may_be_in_an_unread_source_is_not_a_misquote(settings):
+    text = "A seed shop says growing food helps you “rediscover the pulse of nature”."
+    flags, _ = flags_for(settings, text, "4", "6")
+    assert "MISQUOTE" not in flags
+    assert "rediscover the pulse of nature" in flags["SOURCE_UNAVAILABLE"].message
+    # When the claim names the outlet it quotes and that outlet's page was read, it is checked.
+    flags, _ = flags_for(settings, "Garden Weekly says weeding is “the best cure for a bad week”.", "1", "6")
+    assert flags["MISQUOTE"].severity == "high"
+
+
+def test_what_the_readable_sources_lack_is_said_of_them_alone(settings):
+    flags, _ = flags_for(settings, "A survey of 420 retired men with hypertension linked weekly gardening "
+                                   "to lower systolic blood pressure.", "2", "6")
+    number = flags["NUMBER_MISMATCH"]
+    assert number.severity == "medium" and "[6] could not be read" in number.message
+    # Whatever verdict the matcher reaches, the flags that restate it speak of what was read.
+    text = "Pruning roses improves eyesight in teenagers."
+    claim = Claim("c1", text, "section", 0, len(text), ("1", "6"))
+    evidence, _ = match_claims([claim], SOURCES, settings)
+    article = Article("t", "mem", "0", text, (claim,), ())
+    for verdict, code, severity in (("unsupported", "UNSUPPORTED", "medium"),
+                                    ("partially_supported", "PARTIAL_SUPPORT", "low")):
+        flags = {flag.code: flag for flag in assess_claims(
+            article, SOURCES, evidence, [Judgement("c1", verdict, 0.2, "")], settings)}
+        assert flags[code].severity == severity
+        assert "readable cited sources [1]" in flags[code].message
+        assert "[6] could not be read" in flags[code].message
+    flags = {flag.code: flag for flag in assess_claims(
+        Article("t", "mem", "0", text, (Claim("c1", text, "section", 0, len(text), ("1",)),), ()),
+        SOURCES, evidence, [Judgement("c1", "unsupported", 0.2, "")], settings)}
+    assert flags["UNSUPPORTED"].severity == "high" and "could not be read" not in flags["UNSUPPORTED"].message
+
+
+def test_a_fronted_according_to_phrase_ends_at_its_comma(settings):
+    lexicon = settings.lexicon("attribution")
+    names = lambda text: [m.name for m in named_outlets(text, lexicon)]  # noqa: E731
+    assert names("According to Bloom Daily, DHA is the form that matters most.") == ["Bloom Daily"]
+    assert names("According to Bloom Daily, PlotWise and the RHTA, mulch helps.") == ["Bloom Daily", "PlotWise", "RHTA"]
+
+
+def test_a_quotation_credited_to_its_outlet_is_left_to_misquote(settings):
+    flags, _ = flags_for(settings, "The seed shop describes its seeds as “the finest heirlooms in the land”.", "4")
+    assert "MISQUOTE" in flags and "MISATTRIBUTION" not in flags
+
+
+def test_people_with_a_condition_is_the_condition_not_the_noun(settings):
+    study = make_source("13", "Among participants with a diagnosis of chronic insomnia, weekly gardening was associated "
+                              "with longer sleep.", url="https://journal.example.org/sleep", kind="peer_reviewed",
+                        study_designs=("cross_sectional",), title="Gardening and sleep")
+    # The claim keeps the group when it names the condition in other words for people.
+    flags, _ = flags_for(settings, "In people with chronic insomnia, weekly gardening was associated with longer sleep.",
+                         "13", sources=(study,))
+    assert "GENERALIZATION" not in flags
+    flags, _ = flags_for(settings, "Weekly gardening was associated with longer sleep.", "13", sources=(study,))
+    flag = flags["GENERALIZATION"]
+    assert '"participants with a diagnosis of chronic insomnia"' in flag.message
+    assert '"participants"' not in flag.message.split("(no ")[-1]
+
+
+def test_findings_from_readable_sources_beside_an_unread_one_are_less_sure(settings):
+    flags, _ = flags_for(settings, "In retired men with hypertension, weekly gardening lowers systolic blood pressure.",
+                         "2", "6")
+    causal = flags["CAUSAL_OVERSTATEMENT"]
+    assert causal.severity == "medium" and causal.message.endswith("; source [6] could not be read.")
+    alone, _ = flags_for(settings, "In retired men with hypertension, weekly gardening lowers systolic blood pressure.",
+                         "2")
+    assert alone["CAUSAL_OVERSTATEMENT"].severity == "high"
+    text = "Our heirloom seeds make gardening better than any gym for your mind."
+    flags, _ = flags_for(settings, text, "4", "6")
+    assert "COMMERCIAL_ONLY" not in flags and flags["SUPERIORITY_CLAIM"].severity == "medium"
+    # A dead link known by its address to be a shop changes nothing.
+    shop = Source("6", "https://seedshop.example.com/gone", "http_error", http_status=404, kind="commercial")
+    flags, _ = flags_for(settings, text, "4", "6", sources=(*SOURCES[:5], shop))
+    assert "COMMERCIAL_ONLY" in flags and flags["SUPERIORITY_CLAIM"].severity == "high"

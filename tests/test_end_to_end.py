@@ -141,10 +141,6 @@ def test_demo_html_is_self_contained_and_shows_flagged_claims(demo_run: tuple[di
             assert evidence["passage"] in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: three sleep verdicts and a MISATTRIBUTION from pages without their domain; being fixed",
-)
 def test_sources_fetched_over_http_give_the_same_findings(loopback, tmp_path: Path) -> None:
     """The development fixture, fetched live from a loopback server by the CLI."""
     article = serve_fixture(loopback, FIXTURES / "sleep", tmp_path)
@@ -177,3 +173,22 @@ def test_a_run_replays_its_own_archive_to_the_same_report(demo_run: tuple[dict, 
     strip = lambda doc: [(c["id"], c["verdict"], sorted(_codes(c))) for c in doc["claims"]]  # noqa: E731
     assert strip(replayed) == strip(report)
     assert [s["content_sha256"] for s in replayed["sources"]] == [s["content_sha256"] for s in report["sources"]]
+
+
+def test_pages_served_without_their_domain_read_as_they_do_from_their_sites(loopback, tmp_path: Path) -> None:
+    """The evaluators' setup: an article whose sources are served from 127.0.0.1, so no kind or
+    outlet name can come from a domain. The omega-3 fixture's pages (most of them on domains
+    the kind table does not list) must get the kinds a fact-checker gives them from the pages
+    alone, and every claim the same verdict and flags as when replayed from their real addresses."""
+    folder = FIXTURES / "omega3"
+    offline = tmp_path / "offline"
+    check_article(CheckRequest(article=str(fixture_article(folder)), out_dir=offline, offline=True), load_settings())
+    article = serve_fixture(loopback, folder, tmp_path)
+    assert main(["check", str(article), "--out", str(tmp_path / "live"), "--allow-private-hosts", "--quiet"]) == 0
+    live = json.loads((tmp_path / "live" / "report.json").read_text(encoding="utf-8"))
+    replayed = json.loads((offline / "report.json").read_text(encoding="utf-8"))
+    assert all("127.0.0.1" in source["final_url"] for source in live["sources"])
+    expected_kinds = load_expected(folder)["sources"]["kinds"]
+    assert {sid: kind for sid, kind in ((s["id"], s["kind"]) for s in live["sources"]) if sid in expected_kinds} == expected_kinds
+    findings = lambda report: [(c["text"], c["verdict"], sorted(_codes(c))) for c in report["claims"]]  # noqa: E731
+    assert findings(live) == findings(replayed)

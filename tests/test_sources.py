@@ -172,7 +172,7 @@ def test_professional_body_by_its_name_and_membership(settings: Settings) -> Non
     <body><a href="/join">Become a member</a><p>Our position statement on pelvic floor training.</p></body></html>"""
     kind, reasons = classify(page, "https://www.nspm.example/statements/floor", settings)
     assert kind == "professional_body"
-    assert "organisation name has 'society'" in reasons
+    assert "organisation name has 'society' and 'medicine'" in reasons
 
 
 def test_personal_blog_post(settings: Settings) -> None:
@@ -305,3 +305,136 @@ def test_method_sections_are_where_designs_are_read(settings: Settings) -> None:
         ("Trials are needed.", False),
     ]
     assert method_section_text(blocks, settings.lexicon("study_designs")) == "We ran a case-control study."
+
+
+# ── pages whose address names no site (served from 127.0.0.1) ────────────────────────────
+
+LOOPBACK = "http://127.0.0.1:8123/www.example.org/page"
+
+NCCIH_LIKE = """<html><head><title>Melatonin: What You Need To Know | NCIH</title>
+<meta property="og:site_name" content="NCIH"><meta property="og:title" content="Melatonin: What You Need To Know">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebPage",
+ "publisher":{"@type":"GovernmentOrganization","name":"National Center for Integrative Health",
+ "parentOrganization":{"@type":"GovernmentOrganization","name":"National Institutes of Health"}}}</script></head>
+<body><section><p>An official website of the United States government</p></section>
+<h1>Melatonin: What You Need To Know</h1><p>Melatonin is a hormone.</p></body></html>"""
+
+
+def test_the_page_alone_says_it_is_a_public_body(settings: Settings) -> None:
+    kind, reasons = classify(NCCIH_LIKE, LOOPBACK, settings)
+    assert kind == "government"
+    assert reasons[0] == "the site calls itself 'National Institutes of Health', a public body's name ('national institutes of health')"
+    # Without the public body's name, its markup and the official banner still say so.
+    plain = NCCIH_LIKE.replace("National Institutes of Health", "Health Research Office")
+    kind, reasons = classify(plain, LOOPBACK, settings)
+    assert kind == "government"
+    assert reasons[0] == "127.0.0.1 names no site; page signals decide"
+    assert "schema.org GovernmentOrganization" in reasons
+    assert "'an official website of the united states government' on the page" in reasons
+
+
+def test_a_declared_address_counts_only_when_the_page_agrees(settings: Settings) -> None:
+    claims_nhs = ('<html><head><link rel="canonical" href="https://www.nhs.uk/medicines/melatonin/">'
+                  '<meta property="og:site_name" content="Sleep Better Daily"></head><body>{}</body></html>')
+    kind, reasons = classify(claims_nhs.format("<p>Melatonin tips.</p>"), LOOPBACK, settings)
+    assert kind != "government"
+    assert reasons[-1] == ("the page declares its address on nhs.uk (listed as government), but nothing on the "
+                           "page itself says government: not used")
+    kind, reasons = classify(claims_nhs.format("<p>Melatonin tips.</p><footer>© Crown copyright</footer>"),
+                             LOOPBACK, settings)
+    assert kind == "government"
+    assert "its own signals agree ('crown copyright' on the page)" in reasons[1]
+    # The same page fetched from a real address: the address decides, the declared one is ignored.
+    assert classify(claims_nhs.format("<p>Melatonin tips.</p>"), "https://sleepbetterdaily.example.com/m",
+                    settings)[0] != "government"
+
+
+def test_a_declared_shop_or_preprint_lowers_what_the_page_would_be(settings: Settings) -> None:
+    shop = ('<html><head><link rel="canonical" href="https://www.naturalcycles.com/cyclematters/x"></head><body>'
+            '<p>Medically reviewed by Dr A.</p><p>Plans from $12.99/month or $99.99/year.</p></body></html>')
+    kind, reasons = classify(shop, LOOPBACK, settings)
+    assert kind == "commercial" and "a subscription price ('$12.99/month')" in reasons[1]
+    preprint = ('<html><head><meta name="citation_title" content="A trial"><meta name="citation_doi" content="10.1101/1">'
+                '</head><body><p>This article is a preprint and has not been certified by peer review.</p></body></html>')
+    kind, reasons = classify(preprint, LOOPBACK, settings)
+    assert kind == "unknown" and "(a preprint, not peer reviewed)" in reasons[-1]
+
+
+def test_kinds_from_the_names_a_site_gives_itself(settings: Settings) -> None:
+    society = '<html><head><meta property="og:site_name" content="Society for Nutritional Psychiatry"></head><body><p>x</p></body></html>'
+    charity = ('<html><head><meta property="og:site_name" content="Northern Cancer Society"></head><body>'
+               '<p>Northern Cancer Society is a registered charity.</p><a>Donate</a></body></html>')
+    clinic = '<html><head><title>Insomnia | Lakeside Sleep Clinic</title></head><body><h1>Insomnia</h1><p>Appointments available.</p></body></html>'
+    assert classify(society, LOOPBACK, settings)[0] == "professional_body"
+    assert classify(charity, LOOPBACK, settings)[0] == "nonprofit"
+    kind, reasons = classify(clinic, LOOPBACK, settings)
+    assert kind == "clinic" and "the site calls itself 'Lakeside Sleep Clinic' ('clinic')" in reasons
+
+
+def test_a_post_on_a_blogging_platform_is_a_blog(settings: Settings) -> None:
+    post = ('<html><head><meta name="author" content="Maureen Ellery">'
+            '<link rel="stylesheet" href="https://substackcdn.com/bundle/theme/main.css">'
+            '<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Maureen Ellery"}}</script>'
+            '</head><body><p>What helped me sleep.</p><footer><p>© 2025 Maureen Ellery · Privacy</p></footer></body></html>')
+    kind, reasons = classify(post, LOOPBACK, settings)
+    assert (kind, reasons[1:]) == ("blog", ("hosted on a blogging platform (loads substackcdn.com)",))
+    # Self-hosted, the same post is still a person's own: she holds its copyright.
+    own_site = post.replace("https://substackcdn.com/bundle/theme/", "/").replace("<footer>", "<h2>Leave a reply</h2><footer>")
+    kind, reasons = classify(own_site, LOOPBACK, settings)
+    assert kind == "blog" and "copyright held by its author, Maureen Ellery" in reasons
+
+
+def test_a_site_that_presents_itself_as_a_product_sells(settings: Settings) -> None:
+    page = ('<html><head><meta property="og:site_name" content="Cycle Wise"></head><body>'
+            '<p>Medically reviewed by Dr A.</p><aside>Cycle Wise is an FDA cleared birth control app.</aside></body></html>')
+    kind, reasons = classify(page, LOOPBACK, settings)
+    assert kind == "commercial"
+    assert reasons == ("the site presents itself as a product ('cycle wise is an fda cleared birth control app')",)
+    magazine = page.replace("an FDA cleared birth control app", "a magazine about periods")
+    assert classify(magazine, LOOPBACK, settings)[0] == "health_media"
+
+
+def test_a_dead_link_is_known_by_words_in_its_site_name(settings: Settings) -> None:
+    signals = settings.lexicon("source_signals")
+    kind = lambda url: kind_from_domain(url, domain_kinds=settings.source_kinds, lexicon=signals)[0]  # noqa: E731
+    assert kind("https://www.lakesidesleepclinic.co.uk/cbt-i/") == "clinic"
+    assert kind("https://clinicaltrials.example.org/study/1") == "unknown"  # "clinical" is no clinic
+    assert kind("http://127.0.0.1:8123/lakesidesleepclinic.co.uk/cbt-i/") == "unknown"
+
+
+def test_the_names_a_page_gives_itself(settings: Settings) -> None:
+    page = page_of(NCCIH_LIKE.replace("</body>", "<footer><p>© 2024 NCIH. All rights reserved.</p></footer></body>")
+                   .replace("<head>", '<head><link rel="canonical" href="https://www.nccih.nih.gov/health/melatonin">'
+                            '<link rel="stylesheet" href="https://cdn.example.net/site.css">'),
+                   LOOPBACK, settings)
+    assert page.names[:3] == ("National Center for Integrative Health", "National Institutes of Health", "NCIH")
+    assert page.copyright_holder == "NCIH"
+    assert page.declared_url == "https://www.nccih.nih.gov/health/melatonin"
+    assert page.resource_hosts == ("cdn.example.net",)
+    # A site name with a tagline, its parts and an acronym signing as author; no copyright notice as a name.
+    page = page_of('<html><head><title>Insomnia - Academy of Sleep Medicine – For Sleep Clinicians</title>'
+                   '<meta property="og:title" content="Insomnia"><meta name="author" content="ASM"></head>'
+                   '<body><p>© Crown copyright</p></body></html>', LOOPBACK, settings)
+    assert page.names == ("Academy of Sleep Medicine", "For Sleep Clinicians", "ASM", "Crown")
+    # With no site name, the page's own name stands for the publisher, not the IP address.
+    assert page.publisher == "Academy of Sleep Medicine"
+
+
+def test_which_addresses_name_a_site() -> None:
+    from pipeline.pagemeta import address_names_site
+
+    assert address_names_site("https://www.nhs.uk/x") and address_names_site("https://restwell.example/a")
+    for url in ("http://127.0.0.1:8000/x", "http://[::1]/x", "http://localhost:3000/", "http://intranet/x", ""):
+        assert not address_names_site(url), url
+
+
+def test_a_dead_link_served_from_an_ip_address_is_known_by_its_reference_entry(settings: Settings) -> None:
+    signals = settings.lexicon("source_signals")
+    kind = lambda listed: kind_from_domain("http://127.0.0.1:8123/x", domain_kinds=settings.source_kinds,  # noqa: E731
+                                           lexicon=signals, listed=listed)
+    assert kind("Insomnia and CBT-I. Lakeside Sleep Clinic") == (
+        "clinic", ("the article's reference entry names its publisher 'Lakeside Sleep Clinic'",))
+    assert kind("Melatonin – NHS")[0] == "government"
+    assert kind("Guideline. Society for Sleep Medicine")[0] == "professional_body"
+    assert kind("Ten ways to sleep better. Sleepy Times")[0] == "unknown"
+    assert kind("")[0] == "unknown"
