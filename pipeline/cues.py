@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .memo import once_per_object
 from .text import STOPWORDS, normalize, stem
 
 # Words (hyphenated and apostrophed ones whole) and the few symbols cues use.
@@ -299,17 +300,10 @@ def _phrase_at(analyzer: TermAnalyzer, tokens: Sequence[Token], index: int) -> t
     return None
 
 
-_ANALYZERS: dict[int, tuple[Mapping[str, Any], TermAnalyzer]] = {}
-
-
+@once_per_object
 def term_analyzer(synonyms: Mapping[str, Any]) -> TermAnalyzer:
     """The TermAnalyzer for a synonyms lexicon, built once per lexicon object."""
-    cached = _ANALYZERS.get(id(synonyms))
-    if cached is not None and cached[0] is synonyms:
-        return cached[1]
-    analyzer = TermAnalyzer(synonyms)
-    _ANALYZERS[id(synonyms)] = (synonyms, analyzer)
-    return analyzer
+    return TermAnalyzer(synonyms)
 
 
 # ── the names a source goes by ────────────────────────────────────────────────────────────

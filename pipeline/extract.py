@@ -170,17 +170,18 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
     )
 
 
-def unavailable_source(failure: FetchFailure, settings: Settings | None = None) -> Source:
+def unavailable_source(failure: FetchFailure, settings: Settings | None = None, *, listed: str = "") -> Source:
     """A source that could not be fetched, as a Source: the failure's status, reason, HTTP
     status, final URL, time and archive record carried over, no text, and the kind its
-    address alone tells (a dead shop link is still known as commercial).
+    address alone tells (a dead shop link is still known as commercial) or, when the
+    address names no site, the publisher named in `listed`, the article's reference entry.
 
     `settings` gives the domain table; without it the package defaults are used.
     """
     settings = settings or _package_settings()
     address = failure.final_url or failure.url
     kind, reasons = kind_from_domain(
-        address, domain_kinds=settings.source_kinds, lexicon=settings.lexicon("source_signals")
+        address, domain_kinds=settings.source_kinds, lexicon=settings.lexicon("source_signals"), listed=listed
     )
     return Source(
         id=failure.reference_id,

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .memo import once_per_object
 from .text import STOPWORDS, normalize
 
 # Kinds of quantity. Only quantities of one kind (and unit) are ever compared.
@@ -374,17 +375,10 @@ def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:
     return low_a <= high_b + slack and low_b <= high_a + slack
 
 
-_READERS: dict[int, tuple[Mapping[str, Any], NumberReader]] = {}
-
-
+@once_per_object
 def number_reader(lexicon: Mapping[str, Any]) -> NumberReader:
     """The NumberReader for a numbers lexicon, built once per lexicon object."""
-    cached = _READERS.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1]
-    reader = NumberReader(lexicon)
-    _READERS[id(lexicon)] = (lexicon, reader)
-    return reader
+    return NumberReader(lexicon)
 
 
 def read_quantities(text: str, lexicon: Mapping[str, Any]) -> tuple[Quantity, ...]:

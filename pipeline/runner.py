@@ -218,8 +218,10 @@ def _analyse(
     extracted: Mapping[str, Source] | None = None,
 ) -> tuple[Report, nx.MultiDiGraph]:
     known = extracted or {}
+    listed = {reference.id: reference.title for reference in article.references}
     progress.start("extract", len(fetched))
-    sources = tuple(known.get(result.reference_id) or _extract_one(result, settings, progress) for result in fetched)
+    sources = tuple(known.get(result.reference_id) or _extract_one(result, listed.get(result.reference_id, ""),
+                                                                   settings, progress) for result in fetched)
     progress.finish("extract")
 
     progress.start("match", len(article.claims))
@@ -325,9 +327,11 @@ def references_to_fetch(article: Article) -> tuple[Reference, ...]:
     return article.references + tuple(missing.values())
 
 
-def _extract_one(result: Snapshot | FetchFailure, settings: Settings, progress: Progress) -> Source:
+def _extract_one(result: Snapshot | FetchFailure, listed: str, settings: Settings, progress: Progress) -> Source:
+    """The source from a fetched page, or from a failure and `listed`, the article's reference
+    entry for it (what may still say who the source is when the page cannot be read)."""
     source = (
-        extract.unavailable_source(result, settings)
+        extract.unavailable_source(result, settings, listed=listed)
         if isinstance(result, FetchFailure)
         else extract.extract_source(result, settings)
     )

@@ -517,6 +517,18 @@ def test_unavailable_source_keeps_the_failure_and_the_domain_kind(settings: Sett
     assert nowhere.kind == "unknown"
 
 
+def test_an_unavailable_source_without_a_site_name_takes_its_kind_from_the_reference_entry(
+    settings: Settings,
+) -> None:
+    failure = FetchFailure(reference_id="9", url="http://127.0.0.1:8000/cbt-i", status="http_error",
+                           reason="the server answered 404 Not Found", fetched_at="2025-11-20T10:01:00Z",
+                           http_status=404)
+    listed = unavailable_source(failure, settings, listed="Insomnia and its treatment. Lakeside Sleep Clinic")
+    assert listed.kind == "clinic"
+    assert "Lakeside Sleep Clinic" in listed.kind_reasons[0]
+    assert unavailable_source(failure, settings, listed="Insomnia and its treatment").kind == "unknown"
+
+
 _TAGS = st.sampled_from(
     ["p", "div", "h2", "li", "table", "td", "script", "style", "article", "nav", "br", "span", "a", "b"]
 )
