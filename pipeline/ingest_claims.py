@@ -40,6 +40,7 @@ class ClaimCues:
     ambiguous_verbs: frozenset[str]
     object_starters: frozenset[str]
     not_imperative_next: frozenset[str]
+    negative_openings: frozenset[tuple[str, ...]]
     clause_openers: frozenset[str]
     advice_phrases: re.Pattern[str]
     question_openers: frozenset[str]
@@ -68,6 +69,7 @@ def compile_cues(lexicon: Mapping[str, Any]) -> ClaimCues:
             ambiguous_verbs=_lower_set(advice["ambiguous_verbs"]),
             object_starters=_lower_set(advice["object_starters"]),
             not_imperative_next=_lower_set(advice["not_imperative_next"]),
+            negative_openings=frozenset(tuple(words(normalize(item).lower())) for item in advice["negative_openings"]),
             clause_openers=_lower_set(advice["clause_openers"]),
             advice_phrases=_phrase_pattern(advice["phrases"]),
             question_openers=_lower_set(question["openers"]),
@@ -195,6 +197,9 @@ def _attributes_to_name(plain: str, cues: ClaimCues) -> bool:
 def _imperative(tokens: list[str], cues: ClaimCues, *, after_clause: bool) -> bool:
     if not tokens:
         return False
+    # "Do not stop ...": a negated imperative, whatever verb follows.
+    if any(tuple(tokens[: len(opening)]) == opening for opening in cues.negative_openings):
+        return True
     verb, following = tokens[0], tokens[1] if len(tokens) > 1 else ""
     if following in cues.not_imperative_next and not (after_clause and following in ("and", "or")):
         return False
