@@ -3,7 +3,7 @@
 The demo (fixtures/intimacy, modelled on ../shared/seed) is replayed from its archive, as the
 README's demo runs it; the development fixture (fixtures/sleep) is served over real HTTP from
 a loopback server. Each report must meet its fixture's expected.toml, the findings a careful
-fact-checker wrote down from the article and pages alone. (fixtures/heart is held out: it is
+fact-checker wrote down from the article and pages alone. (A held-out fixture is
 measured by bench/fixture_eval.py and never asserted on, so no rule is tuned to it.)
 """
 
