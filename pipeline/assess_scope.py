@@ -6,7 +6,8 @@ restriction. The group is read from the backing passages (sentence and context w
 from the cited source's title (for sources that are not studies, only the title: a guide
 mentions groups in passing), with the cue lists of population.toml: a group noun plus the
 words that extend it ("with vaginismus", "aged 65"). The claim carries the restriction when it
-names the group's words (synonyms count: "female" for "women").
+names the group's words (synonyms count: "female" for "women"), or when another cited source
+about people in general backs it too.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def generalization(context: ClaimContext) -> list[Flag]:
     claim_keys = analyzer.term_keys(context.claim.text)
     lexicon = context.settings.lexicon("population")
     qualified = bool(cue_set(lexicon, "qualifiers").find(context.claim.text))
+    restricted: list[tuple[Evidence, Population, str]] = []
     for row in context.best_per_source():
         passage = context.passage(row)
         source = context.sources.get(row.source_id)
@@ -157,9 +159,12 @@ def generalization(context: ClaimContext) -> list[Flag]:
             # An animal or cell study whose passages never say "mice": its design says it.
             design = nonhuman[0].replace("_", " ")
             groups.insert(0, (Population(f"{design} research", frozenset({nonhuman[0]}), True), "study design"))
-        # The claim keeps the source's scope if it names any of the groups the source names.
+        # A cited source about people in general that backs the claim as well: the claim's
+        # scope rests on it, not only on the restricted study ("walking is linked with lower
+        # blood pressure" cited to a guideline and to a study of older women).
         if not groups:
-            continue
+            return []
+        # The claim keeps the source's scope if it names any of the groups the source names.
         kept = [group for group, _ in groups if group.kept_by(claim_keys)]
         if kept:
             example = _given_as_example(context, kept)
@@ -170,22 +175,24 @@ def generalization(context: ClaimContext) -> list[Flag]:
                 "GENERALIZATION", "medium",
                 f'The evidence from [{row.source_id}] is about "{group.phrase}", but the claim gives them only as '
                 f'an example ("{cue}") of a wider group.', row)]
-        group, where = groups[0]
-        # The claim names the group ("women") but drops part of it ("with hypertension"): low.
-        covered = (group.head or group.keys) & claim_keys
-        if group.nonhuman:
-            severity = "high"
-        elif covered or qualified:
-            severity = "low"
-        else:
-            severity = "medium"
-        missing = ", ".join(f'"{word}"' for word in _words_of(group, claim_keys, context))
-        absent = f" (no {missing})" if missing else ""
-        return [context.flag(
-            "GENERALIZATION", severity,
-            f'The evidence from [{row.source_id}] is about "{group.phrase}" (its {where}), but the claim '
-            f"does not say so{absent}.", row)]
-    return []
+        restricted.append((row, *groups[0]))
+    if not restricted:
+        return []
+    row, group, where = restricted[0]
+    # The claim names the group ("women") but drops part of it ("with hypertension"): low.
+    covered = (group.head or group.keys) & claim_keys
+    if group.nonhuman:
+        severity = "high"
+    elif covered or qualified:
+        severity = "low"
+    else:
+        severity = "medium"
+    missing = ", ".join(f'"{word}"' for word in _words_of(group, claim_keys, context))
+    absent = f" (no {missing})" if missing else ""
+    return [context.flag(
+        "GENERALIZATION", severity,
+        f'The evidence from [{row.source_id}] is about "{group.phrase}" (its {where}), but the claim '
+        f"does not say so{absent}.", row)]
 
 
 def _given_as_example(context: ClaimContext, groups: list[Population]) -> tuple[str, Population] | None:

@@ -219,7 +219,8 @@ def _polarities(text: str, hits: Sequence[Any], settings: Settings) -> dict[str,
     for hit in hits:
         if hit.group in _NOT_NEGATION:
             continue
-        targets = _governed(text, tokens, hit.last_token, +1, in_cue)
+        targets = _negation_scope(text, tokens, hit, hits, in_cue, settings) if hit.group == "negation" \
+            else _governed(text, tokens, hit.last_token, +1, in_cue)
         if hit.group != "negation":
             # A direction word governs the word right after it ("less sleep", "lower levels"), or, at
             # a clause's end, the word before it ("anxiety decreased.").
@@ -265,6 +266,21 @@ def _governed(text: str, tokens: Sequence[Any], position: int, step: int, skip: 
     return found
 
 
+def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[Any], in_cue: set[int],
+                    settings: Settings) -> list[int]:
+    """The content words a negation governs. Inside a relative clause ("blood pressure that is
+    not under control increases your risk") the negation ends where the main clause's verb
+    begins: the first direction word after it, so it denies the control, not the increase."""
+    governed = _governed(text, tokens, hit.last_token, +1, in_cue)
+    openers = settings.lexicon("negation").get("scope", {}).get("relative_clause", [])
+    before = " ".join(token.word for token in tokens[max(0, hit.first_token - 2):hit.first_token])
+    if governed and before in openers:
+        verbs = [other.first_token for other in hits if other.group in ("up", "down") and other.first_token > governed[0]]
+        if verbs:
+            governed = [position for position in governed if position < verbs[0]]
+    return governed
+
+
 def _company(text: str, hits: Sequence[Any], settings: Settings) -> Company:
     """{term key: the keys of the content words next to it in its clause} (`_COMPANY_REACH` on
     each side; cue words and function words are skipped): what a term is said of, so a negation
@@ -294,7 +310,7 @@ def _negated_words(text: str, hits: Sequence[Any], settings: Settings) -> dict[s
     found: dict[str, tuple[str, str]] = {}
     for hit in hits:
         if hit.group == "negation":
-            governed = _governed(text, tokens, hit.last_token, +1, in_cue)
+            governed = _negation_scope(text, tokens, hit, hits, in_cue, settings)
             first = analyzer.key(tokens[governed[0]].stem) if governed else ""
             for position in governed:
                 found.setdefault(analyzer.key(tokens[position].stem), (text[hit.start:tokens[position].end], first))
@@ -310,7 +326,7 @@ def _negated_only(text: str, hits: Sequence[Any], settings: Settings) -> frozens
     for hit in hits:
         if hit.group != "negation":
             continue
-        governed = _governed(text, tokens, hit.last_token, +1, in_cue)
+        governed = _negation_scope(text, tokens, hit, hits, in_cue, settings)
         # "cannot show that X lengthens sleep", "no evidence that X protects": the negation
         # denies what the clause it opens says of its subject (the clause's first content
         # word, which is still mentioned: "without the expectation that kissing leads

@@ -270,6 +270,11 @@ def test_superiority_on_commercial_source_only_is_high(settings):
     assert flags["COMMERCIAL_ONLY"].severity == "medium"
 
 
+def test_a_seller_comparing_its_product_on_accuracy_is_a_superiority_claim(settings):
+    flags, _ = flags_for(settings, "The Heirloom soil meter gives more accurate readings than a garden probe.", "4")
+    assert '"more accurate"' in flags["SUPERIORITY_CLAIM"].message
+
+
 @pytest.mark.parametrize(
     "text",
     ["Seed shops claim that gardening is better than any gym for your mind.",
@@ -308,6 +313,18 @@ def test_a_guide_mentioning_a_group_in_passing_does_not_restrict_scope(settings)
                          url="https://tips.example.com/relax", kind="health_media", title="Relaxing outdoors")
     flags, _ = flags_for(settings, "Weeding slowly is an easy way to relax outdoors.", "8", sources=(source,))
     assert "GENERALIZATION" not in flags
+
+
+def test_a_restricted_study_beside_a_general_source_backing_the_claim_is_no_generalization(settings):
+    guide = make_source("11", "Weekly gardening is associated with lower systolic blood pressure in adults.",
+                        url="https://health.example.gov/garden", kind="government", title="Gardening and health")
+    sources = (*SOURCES, guide)
+    text = "Weekly gardening is associated with lower systolic blood pressure."
+    flags, _ = flags_for(settings, text, "2", "11", sources=sources)
+    assert "GENERALIZATION" not in flags
+    # Cited to the study of retired men alone, it is one.
+    flags, _ = flags_for(settings, text, "2", sources=sources)
+    assert "GENERALIZATION" in flags
 
 
 def test_commercial_only_needs_a_health_claim(settings):

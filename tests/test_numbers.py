@@ -63,6 +63,15 @@ def test_units_convert_within_a_dimension(lexicon):
     assert not agree(grams, only("520 mg", lexicon))
 
 
+def test_blood_pressure_units_with_or_without_a_space_are_one_unit_not_millimetres(lexicon):
+    spaced = only("fell by 3.2 mm Hg", lexicon)
+    glued = only("fell by 3.2 mmHg", lexicon)
+    assert (spaced.kind, spaced.unit) == (MEASURE, "pressure") and spaced.text == "3.2 mm Hg"
+    assert comparable(spaced, glued) and agree(spaced, glued)
+    assert not agree(spaced, only("fell by 2.3 mmHg", lexicon))
+    assert not comparable(spaced, only("a 3.2 mm cut", lexicon))
+
+
 def test_years_are_their_own_kind(lexicon):
     year = only("published in 2019 by the team", lexicon)
     assert year.kind == YEAR and year.value == 2019

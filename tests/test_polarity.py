@@ -119,3 +119,19 @@ def test_a_number_for_the_same_measure_is_found_among_other_numbers(settings):
 def test_the_same_study_is_not_a_null_finding(settings):
     assert clash("The same study linked weekly gardening with less stress.",
                  "Weekly gardening was associated with lower stress.", settings)[0] != "null"
+
+
+def test_a_negation_in_a_relative_clause_ends_at_the_main_verb(settings):
+    # "that is not under control" qualifies the subject; the increase itself is asserted.
+    passage = "Blood sugar that is not under control increases the risk of kidney disease."
+    assert clash("Uncontrolled blood sugar raises the risk of kidney disease.", passage, settings) == ("", "")
+    assert polarities(passage, settings)["control"][0] is True
+    # Outside a relative clause the negation still reaches the verb it governs.
+    assert clash("Walking lowers blood pressure.", "Slow walking does not lower blood pressure.", settings)[0] \
+        == "negation"
+
+
+def test_an_independent_expert_not_involved_in_the_study_negates_nothing(settings):
+    claim = "Nurses not involved in the study told reporters that the results were encouraging."
+    assert not negated(claim, settings)
+    assert clash(claim, "A nurse told reporters that the results were encouraging.", settings) == ("", "")
