@@ -2,12 +2,10 @@
 schema.org types, prices on offer, and its visible text (for the cue lists of sources.py).
 
 Read with BeautifulSoup from <meta> tags (Open Graph, Highwire `citation_*`, Dublin Core,
-PRISM), JSON-LD (objects, lists and @graph, @id references resolved; malformed blocks read
-leniently or skipped and counted) and microdata. Source pages are hostile input: every
-value is clipped, every walk is bounded.
-
-Longer than most modules (~500 lines): it is one reader of one input, the page's account of
-itself; split, its parts would hand half-read JSON-LD and <meta> tables to each other.
+PRISM), JSON-LD and microdata. Source pages are hostile input: every value is clipped, every
+walk is bounded. Reading the JSON-LD blocks (objects, lists and @graph, @id references
+resolved; malformed blocks read leniently or skipped and counted) lives in jsonld.py; the
+names the page gives itself, its declared address and copyright holder in pagenames.py.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +22,22 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from tld import get_fld
+
+from .jsonld import (
+    MAX_AUTHORS,
+    ORG_TYPES,
+    SPACES,
+    clip,
+    first_meta,
+    jsonld_nodes,
+    listed,
+    main_work,
+    node_types,
+    resolve,
+    schema_text,
+    schema_types_in,
+)
+from .pagenames import copyright_holder, declared_url, names_in_title, self_names
 
 __all__ = [
     "PageMetadata",
@@ -39,29 +53,8 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 _DOI_TEXT = re.compile(
     r"\bdoi\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE
 )
-_SPACES = re.compile(r"\s+")
-# A \uD800-\uDFFF escape that is not half of a pair: json.loads would hand back a lone
-# surrogate, which no UTF-8 writer (report, database) can encode.
-_LONE_SURROGATE_ESCAPE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-# schema.org vocabulary used to find the page's own "main" work and its organisation; this is
-# the markup standard's structure, like HTML tag names, not a tunable word list.
-_WORK_TYPES = frozenset(
-    "Article NewsArticle ReportageNewsArticle BlogPosting ScholarlyArticle MedicalScholarlyArticle "
-    "MedicalWebPage WebPage Report TechArticle AnalysisNewsArticle OpinionNewsArticle "
-    "HealthTopicContent SocialMediaPosting Guide Chapter Book".split()
-)
-_ORG_TYPES = frozenset(
-    "Organization NGO Corporation GovernmentOrganization MedicalOrganization MedicalClinic "
-    "Hospital NewsMediaOrganization EducationalOrganization ResearchOrganization "
-    "LocalBusiness OnlineStore Store Physician ProfessionalService".split()
-)
+# schema.org types on the way from a scholarly work up to its journal (isPartOf).
 _JOURNAL_TYPES = frozenset({"Periodical", "PublicationVolume", "PublicationIssue"})
-_MAX_JSONLD_CHARS = 500_000
-_MAX_JSONLD_NODES = 2_000
-_MAX_AUTHORS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,76 +144,60 @@ def read_page_metadata(
     """
     tags = _index(soup)
     meta = _meta_values(tags.metas)
-    nodes, broken = _jsonld_nodes(tags.ld_scripts)
-    schema_types = _schema_types(nodes, tags.itemtypes)
-    main = _main_work(nodes)
+    nodes, broken = jsonld_nodes(tags.ld_scripts)
+    schema_types = schema_types_in(nodes, tags.itemtypes)
+    main = main_work(nodes)
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
-    publisher_node = _resolve(main.get("publisher") if main else None, by_id)
-    organizations = [_text(node.get("name")) for node in nodes if _types(node) & _ORG_TYPES]
+    publisher_node = resolve(main.get("publisher") if main else None, by_id)
+    organizations = [schema_text(node.get("name")) for node in nodes if node_types(node) & ORG_TYPES]
     if isinstance(publisher_node, dict):
-        organizations.insert(0, _text(publisher_node.get("name")))
-    site_name = _first(meta, "og:site_name", "dc.publisher", "dcterms.publisher", "citation_publisher")
-    headline = _first(meta, "citation_title", "dc.title", "og:title", "twitter:title") or _text(
+        organizations.insert(0, schema_text(publisher_node.get("name")))
+    site_name = first_meta(meta, "og:site_name", "dc.publisher", "dcterms.publisher", "citation_publisher")
+    headline = first_meta(meta, "citation_title", "dc.title", "og:title", "twitter:title") or schema_text(
         main.get("headline") if main else ""
     )
-    holder = _copyright_holder([*tags.copyright, *meta.get("copyright", [])[:1]])
-    names = _self_names(meta, main, nodes, by_id, _title_names(tags.title, headline or tags.h1), holder)
+    holder = copyright_holder([*tags.copyright, *meta.get("copyright", [])[:1]])
+    names = self_names(meta, main, nodes, by_id, names_in_title(tags.title, headline or tags.h1), holder)
     publisher = site_name or next((name for name in organizations if name), "") or registrable_domain(url)
     title = headline or _page_title(tags.title, publisher) or tags.h1
     if names and not site_name and not any(organizations) and not address_names_site(url):
         publisher = names[0]  # an IP address is no publisher; the page's own name is better
     scholarly = tuple(name for name in scholarly_meta if meta.get(name))
     # Submit buttons carry their label in an attribute ("Add to basket").
-    page_text = _SPACES.sub(" ", " ".join([soup.get_text(" ")[:max_text_chars], *tags.buttons]))[
+    page_text = SPACES.sub(" ", " ".join([soup.get_text(" ")[:max_text_chars], *tags.buttons]))[
         :max_text_chars
     ]
     doi = _first_doi(meta, nodes)
     if not doi and (scholarly or schema_types & {"ScholarlyArticle", "MedicalScholarlyArticle"}):
         doi = _linked_doi(tags.doi_links, page_text)
     return PageMetadata(
-        title=_clip(title, 500),
-        publisher=_clip(publisher, 300),
+        title=clip(title, 500),
+        publisher=clip(publisher, 300),
         published=normalize_date(_published(meta, main, nodes, tags.time)),
         authors=_authors(meta, main, by_id),
-        journal=_clip(
-            _first(meta, "citation_journal_title", "prism.publicationname", "citation_conference_title")
+        journal=clip(
+            first_meta(meta, "citation_journal_title", "prism.publicationname", "citation_conference_title")
             or _journal(main, by_id),
             300,
         ),
         doi=doi,
-        description=_clip(
-            _first(meta, "description", "og:description", "dc.description", "citation_abstract"), 3000
+        description=clip(
+            first_meta(meta, "description", "og:description", "dc.description", "citation_abstract"), 3000
         ),
-        keywords=_clip(" ; ".join(meta.get("citation_keywords", []) + meta.get("keywords", [])), 2000),
+        keywords=clip(" ; ".join(meta.get("citation_keywords", []) + meta.get("keywords", [])), 2000),
         scholarly_fields=scholarly,
         schema_types=tuple(sorted(schema_types)),
         organization_names=tuple(dict.fromkeys(name for name in organizations if name))[:10],
         offer_prices=_offer_prices(nodes, tags.prices),
         personal_blog=_is_personal_blog(nodes, by_id),
-        generator=_first(meta, "generator"),
+        generator=first_meta(meta, "generator"),
         page_text=page_text,
         notes=(f"{broken} malformed JSON-LD block(s) ignored",) if broken else (),
         names=names,
-        declared_url=_declared_url(tags.canonical, meta),
+        declared_url=declared_url(tags.canonical, meta),
         copyright_holder=holder,
         resource_hosts=tuple(tags.resource_hosts),
     )
-
-
-def _clip(text: str, limit: int) -> str:
-    return _SPACES.sub(" ", text).strip()[:limit]
-
-
-def _text(value: Any) -> str:
-    """A schema.org value as plain text: strings as is, {"name": ...} or {"@value": ...} by
-    their text, lists by their first usable item."""
-    if isinstance(value, str):
-        return _clip(value, 500)
-    if isinstance(value, dict):
-        return _text(value.get("name") or value.get("@value") or "")
-    if isinstance(value, list):
-        return next((text for text in map(_text, value[:20]) if text), "")
-    return ""
 
 
 @dataclass(slots=True)
@@ -279,18 +256,18 @@ def _index(soup: BeautifulSoup) -> _Tags:
         elif name == "time" and not tags.time and attrs.get("datetime"):
             tags.time = str(attrs["datetime"])
         elif name == "title" and not tags.title:
-            tags.title = _clip(node.get_text(" "), 500)
+            tags.title = clip(node.get_text(" "), 500)
         elif name == "h1" and not tags.h1:
-            tags.h1 = _clip(node.get_text(" "), 500)
+            tags.h1 = clip(node.get_text(" "), 500)
         if "itemtype" in attrs and len(tags.itemtypes) < 500:
             tags.itemtypes.extend(str(attrs["itemtype"]).split())
         if attrs.get("itemprop") == "price" and len(tags.prices) < 50:
             price = attrs.get("content") or node.get_text(" ")
             if isinstance(price, str) and price.strip():
-                tags.prices.append(_clip(price, 40))
+                tags.prices.append(clip(price, 40))
     # The footer's notice is among the last; each block's text is cut (a hostile page may put
     # its whole body in the block that holds a "©").
-    tags.copyright = [_clip(block.get_text(" ")[:2000], 300) for block in notices[-3:]]
+    tags.copyright = [clip(block.get_text(" ")[:2000], 300) for block in notices[-3:]]
     return tags
 
 
@@ -309,16 +286,8 @@ def _meta_values(metas: list[Tag]) -> dict[str, list[str]]:
         key = tag.get("name") or tag.get("property") or tag.get("itemprop") or ""
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str) and content.strip():
-            values.setdefault(key.strip().lower(), []).append(_clip(content, 3000))
+            values.setdefault(key.strip().lower(), []).append(clip(content, 3000))
     return values
-
-
-def _first(meta: Mapping[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in meta.get(name, ()):
-            if value:
-                return value
-    return ""
 
 
 def _page_title(title: str, publisher: str) -> str:
@@ -335,250 +304,13 @@ def _page_title(title: str, publisher: str) -> str:
     return title
 
 
-# ── who the page says it is ──────────────────────────────────────────────────────────────
-
-# Where a <title> joins the headline to the site's name ("Melatonin | NCCIH", "About - NHS");
-# a colon is left alone, headlines use it ("Melatonin: What You Need To Know").
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•]|::)\s+")
-# Meta tags whose content names the site or its publisher.
-_NAME_META = (
-    "og:site_name", "application-name", "apple-mobile-web-app-title", "dc.publisher",
-    "dcterms.publisher", "citation_publisher", "publisher",
-)
-# A copyright notice up to its holder: "©", "(c)" or "Copyright", then years.
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|\bcopyright\b)(?:\s*©)?\s*(?:(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?\s*,?\s*)?(?:by\s+)?",
-    re.IGNORECASE,
-)
-# Small words allowed inside a holder's name ("Foundation for Medical Education and Research").
-_NAME_JOINERS = frozenset({"of", "for", "and", "&", "the", "on", "in", "de", "du", "la", "und", "für"})
-_DOMAIN_LIKE = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
-_MAX_NAMES = 12
-
-
-def _declared_url(canonical: str, meta: Mapping[str, list[str]]) -> str:
-    """The absolute address the page gives as its own: canonical link, else og:url."""
-    for candidate in (canonical, _first(meta, "og:url")):
-        candidate = candidate.strip()
-        if candidate.lower().startswith(("http://", "https://")):
-            return candidate[:2000]
-    return ""
-
-
-def _title_names(raw_title: str, headline: str) -> list[str]:
-    """The parts of the <title> that are not the headline: the site's name and tagline
-    ("Melatonin: What You Need To Know | NCCIH" → ["NCCIH"]). Without a known headline at
-    either end, the last part when it is short (the usual "Headline | Site")."""
-    pieces = [piece.strip() for piece in _TITLE_SEPARATORS.split(raw_title) if piece.strip()]
-    if len(pieces) < 2:
-        return []
-    wanted = _plain_words(headline)
-    if wanted:
-        for order in (pieces, pieces[::-1]):
-            taken = ""
-            for index, piece in enumerate(order):
-                taken = f"{taken} {_plain_words(piece)}".strip()
-                if taken == wanted:
-                    return order[index + 1 :]
-                if not wanted.startswith(taken):
-                    break
-    return [pieces[-1]] if len(pieces[-1].split()) <= 6 else []
-
-
-def _plain_words(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
-
-
-def _copyright_holder(notices: Sequence[str]) -> str:
-    """Who holds the page's copyright, from its last notice that names someone
-    ("© 2025 Natural Cycles. All rights reserved." → "Natural Cycles")."""
-    for notice in reversed(notices):
-        for found in reversed(list(_COPYRIGHT.finditer(notice))):
-            rest = re.split(r"\s+all rights\b", notice[found.end() :], maxsplit=1, flags=re.IGNORECASE)[0]
-            holder = _leading_name(rest)
-            if holder:
-                return holder
-    return ""
-
-
-def _leading_name(text: str) -> str:
-    """The capitalised name a text opens with, up to the first word that cannot belong to it
-    or a full stop ("Mayo Foundation for Medical Education and Research (MFMER)." → the name)."""
-    words: list[str] = []
-    for token in text.split()[:12]:
-        core = token.strip("\"'“”‘’[]()").rstrip(".,;:|·•")
-        if not core or token[0] in "([|·•-–—":
-            break
-        if core.lower() in _NAME_JOINERS and words:
-            words.append(core)
-        elif core[0].isupper() or (core[0].isdigit() and words) or _DOMAIN_LIKE.fullmatch(core):
-            words.append(core)
-        else:
-            break
-        if token[-1] in ".,;:|·•" and not _DOMAIN_LIKE.fullmatch(token.rstrip(".,;:|·•")) or token[-1] == ",":
-            break
-    while words and words[-1].lower() in _NAME_JOINERS:
-        words.pop()
-    name = " ".join(words)
-    # A name in brackets right after it is the holder's other name: "State of Victoria
-    # (Department of Health)", "Mayo Foundation ... (MFMER)".
-    bracket = re.match(rf"\s*{re.escape(name)}\s*\(([^()]{{2,80}})\)", text) if name else None
-    if bracket and _leading_name(bracket.group(1)) == bracket.group(1).strip():
-        name = f"{name} ({bracket.group(1).strip()})"
-    return name[:160]
-
-
-def _org_names(node: Mapping[str, Any], by_id: Mapping[str, dict[str, Any]], depth: int = 0) -> list[str]:
-    """An organisation's name, other names and legal name, and its parent's (one level up:
-    an institute of the NIH may be credited to the NIH)."""
-    names = [_text(node.get("name")), _text(node.get("legalName"))]
-    other = node.get("alternateName")
-    names += [_text(item) for item in (other[:5] if isinstance(other, list) else [other])]
-    parent = _resolve(node.get("parentOrganization"), by_id)
-    if depth == 0:
-        for item in _listed(parent)[:3]:
-            if isinstance(item, dict):
-                names += _org_names(item, by_id, depth + 1)
-    return names
-
-
-def _self_names(
-    meta: Mapping[str, list[str]],
-    main: Mapping[str, Any] | None,
-    nodes: Sequence[Mapping[str, Any]],
-    by_id: Mapping[str, dict[str, Any]],
-    title_names: Sequence[str],
-    holder: str,
-) -> tuple[str, ...]:
-    """The names the page gives its site or publisher (see PageMetadata.names). Only the
-    publisher, owner and organisational author of the page's own work count: an organisation
-    the page merely mentions in its markup is not the page."""
-    found: list[str] = []
-    works = [main] if main else []
-    works += [node for node in nodes if _types(node) & {"WebSite", "WebPage"} and node is not main][:5]
-    for work in works:
-        for key in ("publisher", "sourceOrganization", "copyrightHolder", "author"):
-            for org in _listed(_resolve(work.get(key), by_id))[:5]:
-                if isinstance(org, dict) and (key != "author" or _types(org) & _ORG_TYPES):
-                    found += _org_names(org, by_id)
-        if "WebSite" in _types(work):
-            found.append(_text(work.get("name")))
-    for name in _NAME_META:
-        found += meta.get(name, [])[:2]
-    found += title_names
-    # An organisation signing as author by its acronym ("AASM").
-    found += [value for value in meta.get("author", [])[:3] if re.fullmatch(r"[A-Z][A-Z&]{1,9}", value.strip())]
-    found.append(holder)
-    names: dict[str, str] = {}
-    for name in found:
-        parts = _TITLE_SEPARATORS.split(name) if _TITLE_SEPARATORS.search(name) else []
-        parts += [piece for piece in re.split(r"\s*[()]\s*", name) if piece.strip()] if "(" in name else []
-        for part in [name, *parts]:
-            part = re.sub(r"^by\s+", "", _clip(part, 200), flags=re.IGNORECASE).strip(" .,;:")
-            if part and len(part) <= 120 and len(part.split()) <= 10 and "://" not in part and (
-                "copyright" not in part.lower()  # "Crown Copyright" is a notice, not a name
-            ):
-                names.setdefault(part.lower(), part)
-    return tuple(names.values())[:_MAX_NAMES]
-
-
-def _jsonld_nodes(scripts: list[str]) -> tuple[list[dict[str, Any]], int]:
-    """Every JSON object in the page's JSON-LD blocks (@graph, lists and nested objects
-    flattened), and how many blocks could not be read."""
-    nodes: list[dict[str, Any]] = []
-    broken = 0
-    for raw in scripts:
-        data = _lenient_json(raw[:_MAX_JSONLD_CHARS])
-        if data is None:
-            broken += 1
-            continue
-        for node in _walk_json(data):
-            nodes.append(node)
-            if len(nodes) >= _MAX_JSONLD_NODES:
-                return nodes, broken
-    return nodes, broken
-
-
-def _lenient_json(raw: str) -> Any:
-    """Parse JSON as sites write it: with HTML comments, CDATA wrappers, trailing commas or
-    raw newlines in strings. None when it still cannot be read."""
-    text = _LONE_SURROGATE_ESCAPE.sub(r"\\ufffd", raw.strip())
-    if not text:
-        return None
-    try:
-        return json.loads(text, strict=False)
-    except (ValueError, RecursionError):  # deeply nested JSON is hostile, not data
-        pass
-    cleaned = re.sub(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$", "", text)
-    cleaned = re.sub(r",\s*([}\]])", r"\1", cleaned)
-    try:
-        return json.loads(cleaned, strict=False)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _walk_json(data: Any) -> Iterator[dict[str, Any]]:
-    """Depth-first over every dict in `data`, iteratively (hostile input can nest deeply)."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > 12:
-            continue
-        if isinstance(item, dict):
-            yield item
-            stack.extend(
-                (value, depth + 1)
-                for value in reversed(list(item.values()))
-                if isinstance(value, (dict, list))
-            )
-        elif isinstance(item, list):
-            stack.extend((value, depth + 1) for value in reversed(item[:500]))
-
-
-def _types(node: Mapping[str, Any]) -> set[str]:
-    raw = node.get("@type", ())
-    names = (
-        [raw]
-        if isinstance(raw, str)
-        else [item for item in raw if isinstance(item, str)]
-        if isinstance(raw, list)
-        else []
-    )
-    return {name.rsplit("/", 1)[-1].removeprefix("schema:") for name in names}
-
-
-def _schema_types(nodes: Sequence[Mapping[str, Any]], itemtypes: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for node in nodes:
-        found |= _types(node)
-    found.update(itemtype.rstrip("/").rsplit("/", 1)[-1] for itemtype in itemtypes)
-    return {name for name in found if name}
-
-
-def _main_work(nodes: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The page's own creative work: the first node of an article-like type, preferring the
-    more specific types over a generic WebPage."""
-    works = [node for node in nodes if _types(node) & _WORK_TYPES]
-    specific = [node for node in works if _types(node) - {"WebPage"}]
-    return (specific or works or [None])[0]
-
-
-def _resolve(value: Any, by_id: Mapping[str, dict[str, Any]]) -> Any:
-    """A {"@id": ...} reference replaced by the node it names."""
-    if isinstance(value, list):
-        return [_resolve(item, by_id) for item in value[:50]]
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
-        return by_id[value["@id"]]
-    return value
-
-
 def _published(
     meta: Mapping[str, list[str]],
     main: Mapping[str, Any] | None,
     nodes: Sequence[Mapping[str, Any]],
     time_tag: str,
 ) -> str:
-    found = _first(
+    found = first_meta(
         meta,
         "article:published_time",
         "citation_publication_date",
@@ -595,16 +327,16 @@ def _published(
         "og:published_time",
     )
     if not found and main:
-        found = _text(main.get("datePublished"))
+        found = schema_text(main.get("datePublished"))
     if not found:
-        found = next((_text(node.get("datePublished")) for node in nodes if node.get("datePublished")), "")
+        found = next((schema_text(node.get("datePublished")) for node in nodes if node.get("datePublished")), "")
     return found or time_tag
 
 
 def normalize_date(raw: str) -> str:
     """A date as ISO "yyyy-mm-dd" (or "yyyy-mm", "yyyy" when that is all it says); the raw
     text, trimmed, when it cannot be read but names a year; "" otherwise."""
-    text = _clip(raw, 80)
+    text = clip(raw, 80)
     if not text:
         return ""
     iso = re.match(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", text)
@@ -622,7 +354,7 @@ def normalize_date(raw: str) -> str:
     if re.fullmatch(r"\d{4}", text) and _valid(int(text), 1, 1):
         return text
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
-    cleaned = _SPACES.sub(" ", cleaned).strip()
+    cleaned = SPACES.sub(" ", cleaned).strip()
     for pattern in (
         "%Y %b %d",
         "%Y %B %d",
@@ -663,34 +395,30 @@ def _authors(
 ) -> tuple[str, ...]:
     names = list(meta.get("citation_author", [])) + list(meta.get("dc.creator", []))
     if main and not names:
-        for author in _listed(_resolve(main.get("author"), by_id)):
-            names.append(_text(author))
+        for author in listed(resolve(main.get("author"), by_id)):
+            names.append(schema_text(author))
     if not names:
         names = meta.get("author", []) + [
             value for value in meta.get("article:author", []) if "://" not in value
         ]
     unique: dict[str, str] = {}
     for name in names:
-        name = _clip(name, 200)
+        name = clip(name, 200)
         if name and "://" not in name:
             unique.setdefault(name.lower(), name)
-    return tuple(unique.values())[:_MAX_AUTHORS]
-
-
-def _listed(value: Any) -> list[Any]:
-    return value[:_MAX_AUTHORS] if isinstance(value, list) else [value] if value else []
+    return tuple(unique.values())[:MAX_AUTHORS]
 
 
 def _journal(main: Mapping[str, Any] | None, by_id: Mapping[str, dict[str, Any]]) -> str:
     """The periodical a scholarly work is part of (an issue's or volume's periodical too)."""
-    part = _resolve(main.get("isPartOf") if main else None, by_id)
+    part = resolve(main.get("isPartOf") if main else None, by_id)
     for _ in range(3):
         part = part[0] if isinstance(part, list) and part else part
-        if not isinstance(part, dict) or not _types(part) & _JOURNAL_TYPES:
+        if not isinstance(part, dict) or not node_types(part) & _JOURNAL_TYPES:
             return ""
-        if "Periodical" in _types(part):
-            return _text(part.get("name"))
-        part = _resolve(part.get("isPartOf"), by_id)
+        if "Periodical" in node_types(part):
+            return schema_text(part.get("name"))
+        part = resolve(part.get("isPartOf"), by_id)
     return ""
 
 
@@ -716,7 +444,7 @@ def _first_doi(meta: Mapping[str, list[str]], nodes: Sequence[Mapping[str, Any]]
             if found:
                 return _clean_doi(found[1])
     for node in nodes:
-        if _types(node) & {"ScholarlyArticle", "MedicalScholarlyArticle", "Article"}:
+        if node_types(node) & {"ScholarlyArticle", "MedicalScholarlyArticle", "Article"}:
             for key in ("identifier", "sameAs", "doi", "@id", "url"):
                 found = _DOI.search(json.dumps(node.get(key, ""))) if node.get(key) else None
                 if found:
@@ -736,7 +464,7 @@ def _linked_doi(links: Sequence[str], page_text: str) -> str:
 def _offer_prices(nodes: Sequence[Mapping[str, Any]], microdata_prices: Sequence[str]) -> tuple[str, ...]:
     prices: list[str] = []
     for node in nodes:
-        if _types(node) & {"Offer", "AggregateOffer"}:
+        if node_types(node) & {"Offer", "AggregateOffer"}:
             price = node.get("price", node.get("lowPrice"))
             if isinstance(price, (int, float, str)) and str(price).strip():
                 prices.append(f"{node.get('priceCurrency', '')} {price}".strip())
@@ -747,14 +475,14 @@ def _offer_prices(nodes: Sequence[Mapping[str, Any]], microdata_prices: Sequence
 def _is_personal_blog(nodes: Sequence[Mapping[str, Any]], by_id: Mapping[str, dict[str, Any]]) -> bool:
     """A BlogPosting written by people, published by no organisation."""
     for node in nodes:
-        if "BlogPosting" not in _types(node):
+        if "BlogPosting" not in node_types(node):
             continue
-        authors = _listed(_resolve(node.get("author"), by_id))
-        publisher = _resolve(node.get("publisher"), by_id)
+        authors = listed(resolve(node.get("author"), by_id))
+        publisher = resolve(node.get("publisher"), by_id)
         by_people = bool(authors) and all(
-            not isinstance(a, dict) or "Person" in _types(a) or not _types(a) for a in authors
+            not isinstance(a, dict) or "Person" in node_types(a) or not node_types(a) for a in authors
         )
-        org_behind = isinstance(publisher, dict) and bool(_types(publisher) & _ORG_TYPES)
+        org_behind = isinstance(publisher, dict) and bool(node_types(publisher) & ORG_TYPES)
         if by_people and not org_behind:
             return True
     return False
