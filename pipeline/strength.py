@@ -10,7 +10,10 @@ The rule, in order (cues from configs/lexicons/strength.toml; each list is searc
 own, so a phrase may be both a hedge and a frame):
   0. cues inside a recommendation or future-work clause ("should", "further studies are
      needed to determine whether ...") do not count: a frame blocks the relation cues after it
-     in its clause (clauses end at ";", ":", and at "but", "while", ", and", ", as" ...);
+     in its clause (clauses end at ";", ":", and at "but", "while", ", and", ", as" ...); a
+     phrase that classifies ("should be considered a risk marker") is no frame, and a cue
+     capitalised inside a sentence is part of a name, unless the sentence is a title-case
+     headline;
   1. a correlational cue ("associated with", "linked to", "predicts") → correlational, even
      beside a causal verb: "higher intake was associated with reduced risk" reports a
      co-occurrence, and "reduced" there describes it;
@@ -21,7 +24,8 @@ own, so a phrase may be both a hedge and a frame):
      at most `reach` words before it in the same clause → conditional_causal; so is a
      modal over a predicate of benefit ("may be useful", "could offer an advantage");
   4. a causal cue → causal ("can reduce" included: measured on the development split, "can"
-     sentences are mostly direct causal or none, rarely conditional);
+     sentences are mostly direct causal or none, rarely conditional); a word that is a verb
+     only after an auxiliary counts there ("may lower", "can impact"; not "a lower risk");
   5. an observed difference (step 2), a weak correlational cue ("a marker of", "risk of") or a
      between-group comparison ("higher in X than in Y") → correlational;
   6. otherwise none.
@@ -59,8 +63,8 @@ _RELATION = ("causal", "correlational", "comparative", "comparative:anchors")
 _WEAK = ("weak_correlational",)
 _MODALS = ("conditional", "conditional:predicates")
 _BLOCKERS = ("not_asserted:before_verb", "not_asserted:asserting_to")
-_FRAMES = ("not_asserted:frames",)
-_BREAKS = ("not_asserted:clause_breaks", "not_asserted:comma_breaks")
+_FRAMES = ("not_asserted:frames", "not_asserted:not_frames")
+_BREAKS = ("not_asserted:clause_breaks", "not_asserted:comma_breaks", "not_asserted:not_breaks")
 _DESCRIBED = ("descriptive:be", "descriptive:participles")
 
 
@@ -82,7 +86,7 @@ class Strength:
 def claim_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
     """The strength of `text` under the strength lexicon (see the module docstring)."""
     # "in May", "Might Foods Ltd": a capitalised word inside the sentence is a name.
-    hedges = [hit for hit in cue_set(lexicon, "hedges", "conditional").find(text) if not _in_name(text, hit)]
+    hedges = [hit for hit in cue_set(lexicon, "hedges", "conditional").find(text) if not _in_name(text, hit, lexicon)]
     hedge = hedges[0].surface if hedges else ""
     qualified = bool(hedges or cue_set(lexicon, "qualifiers").find(text))
     absolutes = tuple(hit.surface for hit in cue_set(lexicon, "absolutes").find(text))
@@ -95,13 +99,19 @@ def claim_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
 
 def _negated(text: str, position: int, lexicon: Mapping[str, Any]) -> bool:
     """Whether a null-finding word stands within `reach` words before the cue starting at
-    character `position`, in the same clause ("was not associated with", "did not reduce")."""
+    character `position`, in the same clause ("was not associated with", "did not reduce");
+    not when it follows a `contrast` word and a noun stands between ("A and not B reduces")."""
     tokens = tokenize(text)
     index = next((i for i, token in enumerate(tokens) if token.start >= position), None)
     if index is None:
         return False
     reach = int(lexicon.get("null_finding", {}).get("reach", 3))
+    contrast = set(lexicon.get("null_finding", {}).get("contrast", []))
     for hit in cue_set(lexicon, "null_finding").find(text):
+        # "protein and not sugar activates": the null word sets one noun against another.
+        if (hit.first_token > 0 and tokens[hit.first_token - 1].word in contrast
+                and index - hit.last_token > 1):
+            continue
         if 0 < index - hit.last_token <= reach:
             between = text[tokens[hit.last_token].end : tokens[index].start]
             if not any(mark in between for mark in ",;:()"):
@@ -129,19 +139,21 @@ def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[
     if not tokens:
         return "none", None
     clause = _clauses(text, tokens, lexicon)
-    frames = cue_set(lexicon, *_FRAMES).find(text)
+    frames = [hit for hit in cue_set(lexicon, *_FRAMES).find(text) if hit.group == "frames"]
 
     def framed(hit: CueHit) -> bool:
         return any(clause[frame.last_token] == clause[hit.first_token] for frame in frames)
 
     relation = [hit for hit in cue_set(lexicon, *_RELATION).find(text)
-                if not framed(hit) and not _in_name(text, hit) and not _modifier(text, tokens, hit, lexicon)]
+                if not framed(hit) and not _in_name(text, hit, lexicon) and not _modifier(text, tokens, hit, lexicon)]
     strong = [hit for hit in relation if hit.group == "correlational"]
     if strong:
         return "correlational", (strong[0].start, strong[0].end)
     blocks = cue_set(lexicon, *_BLOCKERS).find(text)
     aims = {hit.last_token for hit in blocks if hit.group == "before_verb"}
     causal = [hit for hit in relation if hit.group == "causal" and hit.first_token - 1 not in aims]
+    causal = sorted(causal + [hit for hit in _after_auxiliary(text, tokens, lexicon)
+                              if not framed(hit) and not _in_name(text, hit, lexicon)], key=lambda hit: hit.start)
     described = _described(text, tokens, lexicon)
     # "a significant improvement in", "greater reductions in": a change that was observed.
     before = set(lexicon.get("descriptive", {}).get("observed_before", []))
@@ -166,7 +178,7 @@ def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[
     if observed:
         first = observed[0]
         return "correlational", (described[first.first_token], first.end)
-    weak = [hit for hit in cue_set(lexicon, *_WEAK).find(text) if not framed(hit) and not _in_name(text, hit)]
+    weak = [hit for hit in cue_set(lexicon, *_WEAK).find(text) if not framed(hit) and not _in_name(text, hit, lexicon)]
     if weak:
         return "correlational", (weak[0].start, weak[0].end)
     comparison = _comparison(text, tokens, relation, lexicon)
@@ -175,10 +187,36 @@ def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[
     return "none", None
 
 
-def _in_name(text: str, hit: CueHit) -> bool:
+def _after_auxiliary(text: str, tokens: Sequence[Token], lexicon: Mapping[str, Any]) -> list[CueHit]:
+    """Words that are verbs only after an auxiliary ("may lower the risk", "could potentially
+    impact"): elsewhere they are adjectives or nouns ("a lower risk", "the impact")."""
+    auxiliaries = set(lexicon.get("causal", {}).get("auxiliaries", []))
+    found = []
+    for hit in cue_set(lexicon, "causal:after_auxiliary").find(text):
+        before = hit.first_token - 1
+        if before > 0 and tokens[before].word.endswith("ly"):
+            before -= 1  # "could potentially impact"
+        if before >= 0 and tokens[before].word in auxiliaries:
+            found.append(hit)
+    return found
+
+
+def _in_name(text: str, hit: CueHit, lexicon: Mapping[str, Any]) -> bool:
     """A cue written with a capital inside the sentence is part of a name ("American Heart
-    Association"), not a statement."""
-    return hit.first_token > 0 and text[hit.start].isupper()
+    Association"), not a statement; unless the whole sentence is a headline in title case
+    ("Green Tea Boosts Memory"), where a capital says nothing of a name."""
+    return hit.first_token > 0 and text[hit.start].isupper() and not _title_case(text, lexicon)
+
+
+def _title_case(text: str, lexicon: Mapping[str, Any]) -> bool:
+    """Whether most longer words of `text` start with a capital: a press-release headline set
+    in title case (short words are left out: "in", "of", "and" stay lower case in titles)."""
+    names = lexicon.get("names", {})
+    words = [token for token in tokenize(text) if len(token.word) >= int(names.get("title_word_length", 4))]
+    if len(words) < int(names.get("title_min_words", 3)):
+        return False
+    capitals = sum(text[token.start].isupper() for token in words)
+    return capitals / len(words) >= float(names.get("title_share", 0.75))
 
 
 def _modifier(text: str, tokens: Sequence[Token], hit: CueHit, lexicon: Mapping[str, Any]) -> bool:

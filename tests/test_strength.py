@@ -61,6 +61,58 @@ def test_claim_strength(lexicon, text, label, cue):
         assert text[strength.cue_start : strength.cue_start + len(cue)] == cue
 
 
+@pytest.mark.parametrize(
+    ("text", "label", "cue"),
+    [
+        # verbs of change and harm beyond "reduce" and "improve"
+        ("Frost harms young seedlings.", "causal", "harms"),
+        ("Compost eases heavy clay.", "causal", "eases"),
+        ("Better drainage translated into larger yields.", "causal", "translated into"),
+        # a benefit named as a noun
+        ("The benefits of mulching were clear by midsummer.", "causal", "benefits of"),
+        # causative "make" and "change"
+        ("Shade makes lettuce less bitter.", "causal", "makes lettuce less"),
+        ("Liming changes the flavour of the crop.", "causal", "changes the"),
+        # key to, idioms of protection and harm; a modal keeps them conditional
+        ("Drainage is key to healthy roots.", "causal", "is key to"),
+        ("Drainage could be the key to healthy roots.", "conditional_causal", "could be the key to"),
+        ("Marigolds keep aphids at bay.", "causal", "keep aphids at bay"),
+        ("Late frost puts tender plants at risk.", "causal", "puts tender plants at risk"),
+        # a part in the cause, stated
+        ("A fungus is strongly implicated in the blight.", "causal", "is strongly implicated"),
+        # a capacity claimed is conditional; "prone to" asserts, as "likely to" does
+        ("The new mulch has the potential to prevent weed growth.", "conditional_causal", "potential to prevent"),
+        ("Wet soil is prone to cause root rot.", "causal", "cause"),
+        # "lower" and "impact" are verbs only after an auxiliary
+        ("Mulch may lower soil temperature.", "conditional_causal", "may lower"),
+        ("Mulch can lower soil temperature.", "causal", "can lower"),
+        ("Frost can impact the harvest.", "causal", "can impact"),
+        ("Mulched beds had lower soil temperature than bare beds.", "correlational", "lower"),
+        ("The impact was small.", "none", ""),
+        # a headline in title case: its capitals are no names
+        ("Mulch Reduces Weeds in Raised Beds", "causal", "Reduces"),
+        # a recommendation frame that classifies still states the relationship; "as well as"
+        # joins nouns, so the frame still covers the cue after it
+        ("Clover should be considered a marker of poor soil.", "correlational", "marker"),
+        ("Further trials, as well as effective mulching guides, are recommended.", "none", ""),
+        # more correlational and weak wording
+        ("Fruit size varies with soil depth.", "correlational", "varies with"),
+        ("Its relation with soil depth was weak.", "correlational", "relation with"),
+        ("The difference was largely explained by soil depth.", "correlational", "explained by"),
+        ("Waterlogging is a risk to young roots.", "correlational", "risk to"),
+    ],
+)
+def test_press_release_wording(lexicon, text, label, cue):
+    strength = claim_strength(text, lexicon)
+    assert (strength.label, strength.cue) == (label, cue)
+
+
+def test_a_contrasted_noun_is_no_null_finding(lexicon):
+    assert not claim_strength("Compost and not manure improves the soil.", lexicon).negated
+    assert claim_strength("Compost did not improve the soil.", lexicon).negated
+    assert claim_strength("Frost did not lower the yield.", lexicon).negated
+
+
 def test_hedges_qualifiers_boosters_and_absolutes(lexicon):
     assert claim_strength("Results suggest mulching helps.", lexicon).hedged
     plain = claim_strength("Mulching reduces weeds.", lexicon)

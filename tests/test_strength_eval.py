@@ -55,15 +55,15 @@ def test_causal_language_held_out_fold(lexicon):
     items = [item for item in bench.causal_language() if bench.fold_of(item.text) == 7]
     scores = bench.strength_scores(items, lexicon)
     assert len(items) == 324
-    assert scores.macro_f1 >= 0.71 and scores.accuracy >= 0.77
+    assert scores.macro_f1 >= 0.74 and scores.accuracy >= 0.79
 
 
 def test_press_release_and_abstract_sentences_report_half(lexicon):
     items = [item for item in bench.pet_cls() if bench.pet_part(item) == "report"]
-    assert bench.strength_scores(items, lexicon).macro_f1 >= 0.77
+    assert bench.strength_scores(items, lexicon).macro_f1 >= 0.81
 
 
 def test_insciout_report_half(lexicon):
     pairs = [pair for pair in bench.insciout() if bench.pair_part(pair) == "report"]
     scores = bench.compare_scores(pairs, lexicon)
-    assert scores.macro_f1 >= 0.52 and scores.per_class["exaggerates"]["f1"] >= 0.50
+    assert scores.macro_f1 >= 0.55 and scores.per_class["exaggerates"]["f1"] >= 0.50
