@@ -213,7 +213,8 @@ def command() -> list[str]:
 
 def run_check(article: Path, out: Path, *, allow_private: bool, config: Path | None = None) -> RunResult:
     """`claimcheck check` as a child process; its wall time, peak RSS and report."""
-    arguments = [*command(), "check", str(article), "--out", str(out), "--quiet"]
+    # --no-db: a benchmark (and the test that runs it) must not write into the run store.
+    arguments = [*command(), "check", str(article), "--out", str(out), "--quiet", "--no-db"]
     if allow_private:
         arguments.append("--allow-private-hosts")
     if config is not None:
