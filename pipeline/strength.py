@@ -92,15 +92,17 @@ def claim_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
     absolutes = tuple(hit.surface for hit in cue_set(lexicon, "absolutes").find(text))
     boosters = tuple(hit.surface for hit in cue_set(lexicon, "boosters").find(text))
     label, cue = _label(text, lexicon)
-    negated = cue is not None and _negated(text, cue[0], lexicon)
+    negated = cue is not None and _negated(text, cue, lexicon)
     return Strength(label, bool(hedges), text[cue[0] : cue[1]] if cue else "", hedge, qualified,
                     absolutes, boosters, cue[0] if cue else -1, negated)
 
 
-def _negated(text: str, position: int, lexicon: Mapping[str, Any]) -> bool:
-    """Whether a null-finding word stands within `reach` words before the cue starting at
-    character `position`, in the same clause ("was not associated with", "did not reduce");
+def _negated(text: str, cue: tuple[int, int], lexicon: Mapping[str, Any]) -> bool:
+    """Whether a null-finding word stands inside the cue spanning characters `cue` ("may not
+    be one of cause and effect": a modal cue with the negation after its modal) or within
+    `reach` words before it, in the same clause ("was not associated with", "did not reduce");
     not when it follows a `contrast` word and a noun stands between ("A and not B reduces")."""
+    position = cue[0]
     tokens = tokenize(text)
     index = next((i for i, token in enumerate(tokens) if token.start >= position), None)
     if index is None:
@@ -108,6 +110,8 @@ def _negated(text: str, position: int, lexicon: Mapping[str, Any]) -> bool:
     reach = int(lexicon.get("null_finding", {}).get("reach", 3))
     contrast = set(lexicon.get("null_finding", {}).get("contrast", []))
     for hit in cue_set(lexicon, "null_finding").find(text):
+        if position <= hit.start and hit.end <= cue[1]:
+            return True
         # "protein and not sugar activates": the null word sets one noun against another.
         if (hit.first_token > 0 and tokens[hit.first_token - 1].word in contrast
                 and index - hit.last_token > 1):

@@ -113,6 +113,13 @@ def test_a_contrasted_noun_is_no_null_finding(lexicon):
     assert claim_strength("Frost did not lower the yield.", lexicon).negated
 
 
+def test_a_negation_after_the_modal_of_a_cue_makes_a_null_finding(lexicon):
+    # The cue starts at the modal, so the negation stands inside it, not before it.
+    assert claim_strength("So the link may not be one of cause and effect.", lexicon).negated
+    assert claim_strength("Mulching may not improve the yield.", lexicon).negated
+    assert not claim_strength("Mulching may improve the yield.", lexicon).negated
+
+
 def test_hedges_qualifiers_boosters_and_absolutes(lexicon):
     assert claim_strength("Results suggest mulching helps.", lexicon).hedged
     plain = claim_strength("Mulching reduces weeds.", lexicon)
