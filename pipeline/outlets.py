@@ -181,6 +181,9 @@ def source_names(source: Source, settings: Settings) -> frozenset[str]:
         listed = [part for part in bare.split(", ") if len(part.split()) >= 2] if ", " in bare else []
         for variant in (name, bare, *bracketed, *listed):
             names.add(squash(variant))
+            # As a claim's content terms spell it, function words left out ("American College
+            # Cardiology"), so the name is found among the terms.
+            names.add(squash(" ".join(word for word in variant.split() if word.lower() not in function_words)))
             # Two-letter initials ("Nordic Oils" → "no") would be ordinary words, not names.
             names.update(acronym for acronym in initials(variant, function_words) if len(acronym) >= 3)
         if _DOMAIN_LIKE.fullmatch(name.strip()):

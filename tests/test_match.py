@@ -195,6 +195,15 @@ def test_outlet_names_are_not_terms_the_source_must_carry(settings):
     assert all("green" not in e.missing and "daily" not in e.missing for e in evidence)
 
 
+def test_a_publisher_name_with_a_function_word_is_not_a_term_the_source_must_carry(settings):
+    source = make_source("1", GARDEN, url="http://127.0.0.1:8000/stress", publisher="Royal Society of Gardeners")
+    # No verb of saying marks the name as an outlet: only the source's own name does.
+    claim = Claim("c1", "For the Royal Society of Gardeners, gardening lowers stress in adults.", "s", 0, 1, ("1",))
+    evidence, judgements = match_claims([claim], [source], settings)
+    assert judgements[0].verdict == "supported"
+    assert all("royal" not in e.missing and "gardeners" not in e.missing for e in evidence)
+
+
 def test_a_claim_split_over_two_sources_is_supported_together(settings):
     sources = [make_source("1", "Weekly gardening lowers stress in adults."),
                make_source("2", "Tending vegetables outdoors improves sleep quality.")]
