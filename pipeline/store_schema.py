@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,7 +108,7 @@ class StoreFile:
             # isolation_level=None: transactions are begun and ended here, explicitly.
             db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
             db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(db, busy_timeout)
             db.execute("PRAGMA foreign_keys = ON")
             self.db = db
             self._migrate()
@@ -181,6 +182,24 @@ class StoreFile:
     def _has_table(self, name: str) -> bool:
         found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
         return found.fetchone() is not None
+
+
+def _switch_to_wal(db: sqlite3.Connection, busy_timeout: float) -> None:
+    """WAL mode, waiting up to `busy_timeout` for it. Switching a new file to WAL takes an
+    exclusive lock, and SQLite answers "database is locked" at once rather than calling the
+    busy handler when two processes create the same store together: so retry here."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
+
+
+_WAL_RETRY_SECONDS = 0.02
 
 
 def _close_quietly(db: sqlite3.Connection | None) -> None:
