@@ -202,6 +202,11 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
         result["ranking"] = ranking_metrics((answer["ranking"] for answer in answers), golds)
         result["bm25_baseline"] = ranking_metrics(
             (bm25_ranking(line["claim"], line["passages"]) for line in lines), golds)
+        # An NEI claim's annotated sentence is one the annotator found related, seldom one
+        # that settles the claim: the ranking of the SUPPORT and REFUTE claims alone is shown too.
+        settled = [i for i, claim in enumerate(claims) if claim["label"] != "NOTENOUGHINFO"]
+        result["ranking_support_refute"] = ranking_metrics(
+            (answers[i]["ranking"] for i in settled), (golds[i] for i in settled))
         result["same_input_ceiling_macro_f1"] = nei_ceiling(claims)
     return result
 
@@ -233,6 +238,9 @@ def _print(result: Mapping[str, Any], scifact: Mapping[str, Any] | None, split: 
         print(f"  evidence (PRIMARY, n={ours['n']}): R@1 {ours['recall@1']:.3f}  R@3 {ours['recall@3']:.3f}  "
               f"MRR {ours['mrr']:.3f}   | plain BM25+stemming R@1 {base['recall@1']:.3f}  "
               f"R@3 {base['recall@3']:.3f}  MRR {base['mrr']:.3f}")
+        settled = result["ranking_support_refute"]
+        print(f"    SUPPORT and REFUTE claims only (n={settled['n']}): R@1 {settled['recall@1']:.3f}  "
+              f"R@3 {settled['recall@3']:.3f}  MRR {settled['mrr']:.3f}")
     verdict = result["verdict"]
     per = "  ".join(f"{label} {row['f1']:.3f} (P {row['precision']:.2f} R {row['recall']:.2f})"
                     for label, row in verdict["per_class"].items())
