@@ -187,21 +187,21 @@ def test_each_cited_source_has_its_best_passages_judged_and_kept(settings):
     assert judgements[0].verdict == "supported"
 
 
-def test_outlet_names_are_not_terms_the_source_must_carry(settings):
-    source = make_source("1", GARDEN, url="https://www.greenthumbdaily.com/stress", publisher="Green Thumb Daily")
-    claim = Claim("c1", "Green Thumb Daily notes that gardening lowers stress in adults.", "s", 0, 1, ("1",))
+@pytest.mark.parametrize(
+    ("publisher", "url", "text", "name_words"),
+    [("Green Thumb Daily", "https://www.greenthumbdaily.com/stress",
+      "Green Thumb Daily notes that gardening lowers stress in adults.", ("green", "daily")),
+     # No verb of saying marks this name as an outlet, and "of" is no claim term: only the
+     # source's own name, function words left out, says what it is.
+     ("Royal Society of Gardeners", "http://127.0.0.1:8000/stress",
+      "For the Royal Society of Gardeners, gardening lowers stress in adults.", ("royal", "gardeners"))],
+)
+def test_outlet_names_are_not_terms_the_source_must_carry(settings, publisher, url, text, name_words):
+    source = make_source("1", GARDEN, url=url, publisher=publisher)
+    claim = Claim("c1", text, "s", 0, 1, ("1",))
     evidence, judgements = match_claims([claim], [source], settings)
     assert judgements[0].verdict == "supported"
-    assert all("green" not in e.missing and "daily" not in e.missing for e in evidence)
-
-
-def test_a_publisher_name_with_a_function_word_is_not_a_term_the_source_must_carry(settings):
-    source = make_source("1", GARDEN, url="http://127.0.0.1:8000/stress", publisher="Royal Society of Gardeners")
-    # No verb of saying marks the name as an outlet: only the source's own name does.
-    claim = Claim("c1", "For the Royal Society of Gardeners, gardening lowers stress in adults.", "s", 0, 1, ("1",))
-    evidence, judgements = match_claims([claim], [source], settings)
-    assert judgements[0].verdict == "supported"
-    assert all("royal" not in e.missing and "gardeners" not in e.missing for e in evidence)
+    assert all(word not in e.missing for e in evidence for word in name_words)
 
 
 def test_a_claim_split_over_two_sources_is_supported_together(settings):
