@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fixture_eval.py            # all fixtures, offline (replayed archives)
     .venv/bin/python bench/fixture_eval.py --show     # also list every mismatch (not for held-out ones)
+    .venv/bin/python bench/fixture_eval.py --config my.toml   # with some settings changed
 
 For each fixture it runs `claimcheck check --offline` in-process, compares report.json with
 the fixture's expected.toml and prints: expectations met, claims with the right verdict,
@@ -32,8 +33,9 @@ from pipeline.runner import CheckRequest, check_article  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list mismatches (never for held-out fixtures)")
+    parser.add_argument("--config", help="a settings file layered on the defaults (to try a threshold)")
     args = parser.parse_args()
-    settings = load_settings()
+    settings = load_settings(args.config)
     print(f"{'fixture':<10} {'met':>9} {'verdicts':>9} {'flags req':>9} {'false':>6} {'seconds':>8}")
     for folder in fixture_folders():
         with tempfile.TemporaryDirectory() as out:
