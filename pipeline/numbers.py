@@ -274,6 +274,10 @@ class NumberReader:
                 dimension, scale, after = unit
                 return Quantity(value * scale, MEASURE, dimension, _span(toks, start, after), toks[start].start,
                                 toks[after - 1].end, None, _RATIO_TOLERANCE * value * scale), after
+        # A change by a share: "cut in half", "reduced by half" (50%).
+        if word == "half" and start == index and index > 0 and toks[index - 1].text.lower() in ("in", "by"):
+            return Quantity(value, PROPORTION, "", _span(toks, index - 1, index + 1), toks[index - 1].start,
+                            tok.end, None, _RATIO_TOLERANCE * value), index + 1
         # Otherwise only as a share of something ("half of", "a third of"), not "the first half".
         if index + 1 >= len(toks) or toks[index + 1].text.lower() != "of":
             return None

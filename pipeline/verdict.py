@@ -19,7 +19,9 @@
                                 claim: union_min_terms terms or two clauses) the kept
                                 passages together carry union_support_min of its
                                 IDF-weighted terms, and in either case they lack at most
-                                key_missing_count key terms, light ones, naming nothing;
+                                key_missing_count key terms, light ones, naming nothing,
+                                and give every measure, share and count the claim gives
+                                ("in half" is not said by "can help lower");
                                 or they carry all its key terms and union_partial_min;
                   partially     the same support with more of its key content missing, or
                                 kept passages carrying union_partial_min of a compound claim;
@@ -38,6 +40,7 @@ from .config import Settings
 from .cues import Term
 from .judge import PairJudgement, effective, relation_of
 from .match_features import ClaimSignals, generic_keys, long_words, setup_sentence
+from .numbers import COUNT, MEASURE, PROPORTION, Quantity, agree, read_quantities
 from .polarity import negated_only
 from .ranking import Ranked
 from .records import Relation, Verdict
@@ -223,7 +226,12 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
     small_gap = (len(missing) <= match.key_missing_count
                  and _weighted(claim, frozenset(term.key for term in missing)) <= match.key_missing_max
                  and not any(term.word in claim.names for term in missing))
-    gaps = ", ".join(f'"{term.word}"' for term in _by_weight(claim, missing)[:5]) or "its exact wording"
+    # A number the claim gives that no backing passage (or its neighbours) gives: the words
+    # may all be there, but "cuts the risk in half" is not said by "can help lower the risk".
+    unsaid = _unsaid_numbers(claim, backing, index, settings)
+    small_gap = small_gap and not unsaid
+    gaps = ", ".join([*(f'"{quantity.text}"' for quantity in unsaid[:2]),
+                      *(f'"{term.word}"' for term in _by_weight(claim, missing)[:5])][:5]) or "its exact wording"
     # Passages together carry a claim only when it is long enough that no one sentence may
     # say it whole; a short claim is said by one passage or not at all.
     long_claim = compound(claim, settings)
@@ -244,6 +252,24 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
         return ("unsupported", round(support, 4), f"No cited passage states it; the closest, "
                 f"{label[closest.position]}, shares only {closest.coverage:.0%} of its terms.")
     return "unsupported", 0.0, "No passage of the cited sources is about what it says."
+
+
+def _unsaid_numbers(claim: ClaimSignals, backing: Sequence[Row], index: PassageIndex,
+                    settings: Settings) -> list[Quantity]:
+    """The claim's measures, shares and counts that no backing passage's context window gives
+    in agreeing form. (Not years, ages or bare numbers: "a 2019 study" names a study, "adults
+    over 50" may be "aged 51 and older", and a bare number's kind is a guess.)"""
+    quantities = [quantity for quantity in claim.view.quantities if quantity.kind in _STATED_KINDS]
+    if not quantities or not backing:
+        return []
+    numbers = settings.lexicon("numbers")
+    given = [other for row in backing for other in read_quantities(index.docs[row.position].context, numbers)]
+    tolerance = settings.match.number_tolerance
+    return [quantity for quantity in quantities
+            if not any(agree(quantity, other, tolerance) for other in given if other.kind == quantity.kind)]
+
+
+_STATED_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
 
 
 def _by_weight(claim: ClaimSignals, terms: Sequence[Term]) -> list[Term]:

@@ -383,3 +383,14 @@ def test_a_claim_of_two_clauses_is_supported_by_two_passages(settings):
                         "omega-3 supplements and mood is limited.", "s", 0, 1, ("1",))
     _, judgements = match_claims([claim], [source], settings)
     assert judgements[0].verdict == "supported", judgements[0].reason
+
+
+def test_a_number_no_backing_passage_gives_keeps_a_claim_from_supported(settings):
+    claim = Claim("c1", "Weekly gardening cuts stress in half for adults.", "s", 0, 1, ("1",))
+    vague = make_source("1", "Weekly gardening can help lower stress for adults.")
+    _, judgements = match_claims([claim], [vague], settings)
+    assert judgements[0].verdict == "partially_supported"
+    assert '"in half"' in judgements[0].reason
+    exact = make_source("1", "Weekly gardening lowered stress by 50% for adults.")
+    _, judgements = match_claims([claim], [exact], settings)
+    assert judgements[0].verdict == "supported"
