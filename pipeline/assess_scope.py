@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .assess_context import ClaimContext, cite
 from .cues import cue_set, term_analyzer, tokenize
 from .strength import claim_strength
-from .assess_wording import distances_itself
+from .assess_wording import distances_itself, inside_quotes
 from .records import Evidence, Flag
 from .text import STOPWORDS
 
@@ -232,6 +232,12 @@ def commercial_only(context: ClaimContext) -> list[Flag]:
     strength = claim_strength(text, context.settings.lexicon("strength"))
     health = cue_set(context.settings.lexicon("strength"), "health_effect").find(text)
     if strength.label in ("none",) and not health:
+        return []
+    # 'describes its capsules as "clinically proven to lift your mood"': the health claim is
+    # the seller's words, quoted; the sentence reports them (MISQUOTE checks the quote).
+    quoted = all(inside_quotes(text, hit.start) for hit in health) and (
+        strength.label == "none" or inside_quotes(text, strength.cue_start))
+    if quoted:
         return []
     behind: tuple[Evidence, ...] = context.best_per_source()
     kinds = context.kinds(tuple(row.source_id for row in behind))

@@ -239,7 +239,7 @@ def _unnegated(context: ClaimContext, text: str, table: str) -> list[str]:
     negation = context.settings.lexicon("negation")
     return [hit.surface for hit in cue_set(context.settings.lexicon("strength"), table).find(text)
             if not negated_at(text, hit.start, negation, context.settings.assess.negation_reach)
-            and not _inside_quotes(text, hit.start)]
+            and not inside_quotes(text, hit.start)]
 
 
 def superiority_claim(context: ClaimContext) -> list[Flag]:
@@ -261,7 +261,7 @@ def superiority_claim(context: ClaimContext) -> list[Flag]:
     comparative = comparatives[0]
     if any(hit.group == "reporting" and hit.end <= comparative.start for hit in hits):
         return []
-    if _inside_quotes(text, comparative.start):
+    if inside_quotes(text, comparative.start):
         return []
     assess = context.settings.assess
     behind = tuple(row.source_id for row in context.best_per_source()) or tuple(s.id for s in context.readable)
@@ -289,6 +289,7 @@ def distances_itself(text: str, lexicon: Mapping[str, Any]) -> bool:
     return bool(cue_set(lexicon, "reporting:distancing").find(text))
 
 
-def _inside_quotes(text: str, position: int) -> bool:
+def inside_quotes(text: str, position: int) -> bool:
+    """Whether character `position` of `text` lies inside quotation marks (straight or curly)."""
     before = text[:position]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1

@@ -327,6 +327,13 @@ def test_a_restricted_study_beside_a_general_source_backing_the_claim_is_no_gene
     assert "GENERALIZATION" in flags
 
 
+def test_a_sellers_health_claim_quoted_as_its_words_is_not_commercial_only(settings):
+    flags, _ = flags_for(settings, 'The seed shop describes its seeds as "better for your mind than any gym".', "4")
+    assert "COMMERCIAL_ONLY" not in flags
+    flags, _ = flags_for(settings, "Heirloom seeds are better for your mind than any gym.", "4")
+    assert "COMMERCIAL_ONLY" in flags
+
+
 def test_commercial_only_needs_a_health_claim(settings):
     flags, _ = flags_for(settings, "Heirloom seeds let you grow your own food.", "4")
     assert "COMMERCIAL_ONLY" not in flags
