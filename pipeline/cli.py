@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from .batch import VERBS, run_batch
 from .config import Settings, load_settings
 from .errors import PipelineError, UsageError
-from .progress import SilentProgress
+from .progress import SilentProgress, progress_for
 from .records import SEVERITY_RANK, Report
 from .store import DEFAULT_DB
 
@@ -205,7 +205,7 @@ def _run_check(args: argparse.Namespace) -> int:
         raise UsageError("give either --db PATH or --no-db, not both")
     db = None if args.no_db else _db_path(args)
     request = CheckRequest(article=args.article, out_dir=args.out, archive=args.archive, offline=args.offline, db=db)
-    progress = SilentProgress() if args.quiet else _progress_for(sys.stderr)
+    progress = SilentProgress() if args.quiet else progress_for(sys.stderr, PROG)
     started = time.monotonic()
     with progress:
         outcome = check_article(request, settings, progress)
@@ -400,63 +400,3 @@ def _summary_line(report: Report, html_path: Path, seconds: float) -> str:
         f"{len(report.sources)} sources, {unavailable} unavailable; "
         f"{seconds:.1f} s -> {html_path}"
     )
-
-
-def _progress_for(stream: TextIO) -> SilentProgress:
-    return _RichProgress(stream) if stream.isatty() else _LineProgress(stream)
-
-
-class _LineProgress(SilentProgress):
-    """Plain lines, one per stage, for logs and pipes."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._started: dict[str, float] = {}
-        self._steps: Counter[str] = Counter()
-
-    def start(self, stage: str, total: int | None = None) -> None:
-        self._started[stage] = time.monotonic()
-        self._steps[stage] = 0
-
-    def advance(self, stage: str, detail: str = "") -> None:
-        self._steps[stage] += 1
-
-    def finish(self, stage: str) -> None:
-        seconds = time.monotonic() - self._started.get(stage, time.monotonic())
-        steps = f" {self._steps[stage]} items" if self._steps[stage] else ""
-        print(f"{PROG}: {stage}{steps} done in {seconds:.2f} s", file=self._stream, flush=True)
-
-
-class _RichProgress(SilentProgress):
-    """A bar per stage on a terminal."""
-
-    def __init__(self, stream: TextIO) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._bars = Progress(
-            TextColumn("{task.description:<8}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(file=stream),
-            transient=False,
-        )
-        self._tasks: dict[str, int] = {}
-
-    def __enter__(self) -> _RichProgress:
-        self._bars.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._bars.__exit__(*exc)
-
-    def start(self, stage: str, total: int | None = None) -> None:
-        self._tasks[stage] = self._bars.add_task(stage, total=total or 1)
-
-    def advance(self, stage: str, detail: str = "") -> None:
-        self._bars.advance(self._tasks[stage])
-
-    def finish(self, stage: str) -> None:
-        task = self._tasks[stage]
-        self._bars.update(task, completed=self._bars.tasks[task].total)
