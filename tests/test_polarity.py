@@ -7,7 +7,7 @@ import pytest
 from pipeline.config import load_settings
 from pipeline.polarity import clash
 from pipeline.numbers import read_quantities
-from pipeline.polarity import negated, oppositions, polarities
+from pipeline.polarity import negated, null_clash, oppositions, polarities
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,10 @@ def test_an_independent_expert_not_involved_in_the_study_negates_nothing(setting
     claim = "Nurses not involved in the study told reporters that the results were encouraging."
     assert not negated(claim, settings)
     assert clash(claim, "A nurse told reporters that the results were encouraging.", settings) == ("", "")
+
+
+def test_no_more_is_a_null_finding_only_in_a_comparison(settings):
+    claim = "Fish oil reduces low mood."
+    assert null_clash(claim, "Fish oil was no more effective than placebo and reduced nothing.", settings)
+    assert not null_clash("She cut back on salt and lowered her readings.",
+                          "I cut right back: no more salt at the table, and lower readings.", settings)
