@@ -394,3 +394,4 @@ def test_a_number_no_backing_passage_gives_keeps_a_claim_from_supported(settings
     exact = make_source("1", "Weekly gardening lowered stress by 50% for adults.")
     _, judgements = match_claims([claim], [exact], settings)
     assert judgements[0].verdict == "supported"
+
