@@ -23,9 +23,12 @@ offline. The fetcher is the same code in all three. For one source (`_Fetcher.fe
 Steps 1-10 run under one deadline per source (total_deadline)                → timeout
 (a body still arriving then keeps its HTTP status in the failure).
 
-Layout: the public functions, then `_Fetcher` (steps 0-10, one per run). Bodies (bounded
-decoding, type sniffing: steps 5 and 10) live in pipeline.body; the pure rules (redirect
-targets, retry waits, conditional headers, every reason line) in pipeline.fetch_rules.
+Layout: the public functions, then `_Fetcher` (steps 0-10, one per run). One GET, read
+and archived (steps 3, 5 and 6), is pipeline.fetch_exchange; robots.txt (step 2)
+pipeline.fetch_robots; a source's state and its failure, pipeline.fetch_trail. Bodies
+(bounded decoding, type sniffing: steps 5 and 10) live in pipeline.body; the pure rules
+(redirect targets, retry waits, conditional headers, every reason line) in
+pipeline.fetch_rules.
 """
 from __future__ import annotations
 
@@ -34,15 +37,15 @@ import dataclasses
 import hashlib
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import urlsplit
 
 import httpx
-from protego import Protego
 
-from .addresses import AddressGuard, GuardedTransport, Unreachable, check_url
-from .archive import REPLAY_ARCHIVED_AS, REPLAY_FETCHED_AT, WarcRecorder, archive_key, utc_now
-from .body import ACCEPT_ENCODING, BodyProblem, BodyReader, sniff_media_type
+from .addresses import Unreachable, check_url
+from .archive import WarcRecorder, utc_now
+from .archive_read import archive_key
+from .body import sniff_media_type
 from .config import FetchSettings
+from .fetch_exchange import Exchange, Exchanger
 from .fetch_rules import (
     backoff_delay,
     conditional_headers,
@@ -54,20 +57,18 @@ from .fetch_rules import (
     status_text,
     url_host,
 )
-from .records import FetchFailure, Reference, Snapshot, SourceStatus
+from .fetch_robots import RobotsRules
+from .fetch_trail import Failed, Trail
+from .records import FetchFailure, Reference, Snapshot
 
 Result = Snapshot | FetchFailure
 OnResult = Callable[[Result], None]
 # (ETag, Last-Modified) of an earlier fetch of a URL, either may be None.
 Validators = tuple[str | None, str | None]
 
-_ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
-# RFC 9309 §2.5: a crawler must parse at least the first 500 KiB of robots.txt.
-_ROBOTS_MAX_BYTES = 500 * 1024
-_ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2
 
 
 async def fetch_references(
@@ -93,7 +94,7 @@ async def fetch_references(
     """
     conditions = {archive_key(url): pair for url, pair in (validators or {}).items()}
     results: list[Result | None] = [None] * len(references)
-    async with _Fetcher(settings, transport, recorder) as fetcher:
+    async with _Fetcher(settings, Exchanger(settings, transport, recorder)) as fetcher:
         shared: dict[str, asyncio.Task[Result]] = {}
 
         async def deliver(index: int, reference: Reference, task: asyncio.Task[Result]) -> None:
@@ -171,143 +172,28 @@ def fetch_document(
     ]
 
 
-def network_transport(settings: FetchSettings, *, guard: AddressGuard | None = None) -> httpx.AsyncBaseTransport:
-    """The transport `transport=None` stands for: the network behind the address guard."""
-    guard = guard or AddressGuard(allow_private=settings.allow_private_hosts)
-    # Room for one robots.txt request per site beside the sources themselves.
-    return GuardedTransport(guard, max_connections=2 * settings.max_concurrency)
-
-
-class _Failed(Exception):
-    """Ends one source with a FetchFailure (internal; never leaves this module)."""
-
-    def __init__(self, status: SourceStatus, reason: str, http_status: int | None = None) -> None:
-        super().__init__(reason)
-        self.status: SourceStatus = status
-        self.reason = reason
-        self.http_status = http_status
-
-
-@dataclasses.dataclass(slots=True)
-class _Exchange:
-    """One request and its response, read (as far as the rules allow) and archived."""
-
-    url: str
-    status: int
-    reason_phrase: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    problem: BodyProblem | None
-    fetched_at: str
-    archived_as: str
-    gave_up: str = ""  # why retries stopped early, for the reason line
-
-    def header(self, name: str) -> str:
-        return next((value for key, value in self.headers if key.lower() == name), "")
-
-
-@dataclasses.dataclass(slots=True)
-class _Trail:
-    """Where one source's fetch has got to: what a failure must report."""
-
-    url: str
-    current: str
-    hops: list[str] = dataclasses.field(default_factory=list)
-    host: str | None = None
-    attempts: int = 0
-    deadline: float = 0.0
-    archived_as: str = ""
-    # The status of a response whose body is still being read: a deadline striking then
-    # reports what the site did answer.
-    receiving: int | None = None
-    # The status of the last redirect followed (what the site last answered before a
-    # redirect target is refused).
-    redirected_by: int | None = None
-    # If-None-Match / If-Modified-Since from an earlier fetch; sent on every hop, because
-    # the validators describe the page the earlier fetch ended on, wherever it started.
-    conditions: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    def failure(self, status: SourceStatus, reason: str, http_status: int | None = None) -> FetchFailure:
-        if self.hops and self.current not in self.hops:  # the problem is at a redirect's target
-            reason = f"redirected to {self.current}: {reason}"
-        return FetchFailure(
-            reference_id="",
-            url=self.url,
-            status=status,
-            reason=reason,
-            fetched_at=utc_now(),
-            http_status=http_status,
-            final_url=self.current,
-            archived_as=self.archived_as,
-            redirects=tuple(self.hops),
-        )
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """A caller's transport, used but not closed: the caller owns it."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(request)
-
 
 class _Fetcher:
-    """One run's client, limits, robots cache and recorder (see the module docstring)."""
+    """One run's limits, exchanger and robots rules (see the module docstring)."""
 
-    def __init__(
-        self,
-        settings: FetchSettings,
-        transport: httpx.AsyncBaseTransport | None,
-        recorder: WarcRecorder | None,
-    ) -> None:
+    def __init__(self, settings: FetchSettings, exchanger: Exchanger) -> None:
         self.settings = settings
-        self.recorder = recorder
-        # A replay answers the same every time: retrying or pausing would only waste time.
-        self.replaying = bool(getattr(transport, "replays_archive", False))
-        self.transport = network_transport(settings) if transport is None else _Borrowed(transport)
-        # The client builds requests (headers, timeouts) and owns the transport; requests go
-        # to the transport directly, because httpx's send() parses a redirect's Location even
-        # with redirects off, and a hostile one ("javascript:...") would raise before the
-        # response could be archived and judged here.
-        self.client = httpx.AsyncClient(
-            transport=self.transport,
-            follow_redirects=False,  # every hop is checked, archived and counted here
-            trust_env=False,  # an environment proxy would bypass the address guard
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=None,
-            ),
-            headers={
-                "User-Agent": settings.user_agent,
-                "Accept": _ACCEPT,
-                "Accept-Encoding": ACCEPT_ENCODING,
-                # RFC 9110 §10.1.2: who to tell when the fetcher misbehaves on a site.
-                **({"From": settings.contact.strip()} if settings.contact.strip() else {}),
-            },
-        )
-        self.robots_agent = settings.user_agent.split("/", 1)[0].split()[0] if settings.user_agent.strip() else "*"
+        self.exchanger = exchanger
+        self.robots = RobotsRules(settings, self.exchanger)
         self._sources = asyncio.Semaphore(settings.max_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
-        self._robots: dict[str, asyncio.Task[Protego | str | None]] = {}
 
     async def __aenter__(self) -> _Fetcher:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        for task in self._robots.values():
-            task.cancel()
-        await asyncio.gather(*self._robots.values(), return_exceptions=True)
-        await self.client.aclose()
+        await self.robots.aclose()
+        await self.exchanger.aclose()
 
     async def fetch(self, url: str, validators: Validators | None = None) -> Result:
         """Fetch one source: steps 0-10 of the module docstring; conditionally when
         `validators` (ETag, Last-Modified) are given."""
-        trail = _Trail(url=url, current=url, conditions=conditional_headers(validators))
+        trail = Trail(url=url, current=url, conditions=conditional_headers(validators))
         async with self._sources:
             await self._enter_host(trail, url_host(url))
             try:
@@ -323,7 +209,7 @@ class _Fetcher:
                         trail.receiving,
                     )
                 return trail.failure("timeout", f"no complete answer within {limit}")
-            except _Failed as failed:
+            except Failed as failed:
                 return trail.failure(failed.status, failed.reason, failed.http_status)
             except (httpx.TransportError, httpx.InvalidURL) as error:
                 status, reason = explain_transport_error(
@@ -333,12 +219,12 @@ class _Fetcher:
             finally:
                 self._leave_host(trail)
 
-    async def _follow(self, trail: _Trail) -> Snapshot:
+    async def _follow(self, trail: Trail) -> Snapshot:
         while True:
             current = trail.current
             blocked = check_url(current)
             if blocked:
-                raise _Failed("blocked", blocked, trail.redirected_by)
+                raise Failed("blocked", blocked, trail.redirected_by)
             if url_host(current) != trail.host:
                 # Hold one host's slot at a time: holding two invites a deadlock between
                 # sources redirecting across each other's hosts.
@@ -347,13 +233,13 @@ class _Fetcher:
             if self.settings.respect_robots:
                 # After taking the host's slot: the robots.txt request is made inside the
                 # slots of the source that first needs it, so it counts against both limits.
-                await self._obey_robots(current)
+                await self.robots.obey(current)
             exchange = await self._exchange_with_retries(current, trail)
             if not (300 <= exchange.status < 400 and exchange.status != 304):
                 return self._finish(exchange, trail)
             location = exchange.header("location").strip()
             if not location:
-                raise _Failed(
+                raise Failed(
                     "http_error",
                     f"the site answered {status_text(exchange.status, exchange.reason_phrase)} "
                     "without saying where to go",
@@ -361,7 +247,7 @@ class _Fetcher:
                 )
             target = redirect_target(current, location)
             if target is None:
-                raise _Failed(
+                raise Failed(
                     "http_error",
                     f"the site answered {status_text(exchange.status, exchange.reason_phrase)} "
                     f"pointing to an invalid address ({location[:200]})",
@@ -370,32 +256,32 @@ class _Fetcher:
             trail.hops.append(current)
             trail.redirected_by = exchange.status
             if archive_key(target) in {archive_key(hop) for hop in trail.hops}:
-                raise _Failed(
+                raise Failed(
                     "http_error",
                     f"redirect loop: {target} leads back to a page already visited after {len(trail.hops)} redirects",
                     exchange.status,
                 )
             if len(trail.hops) > self.settings.max_redirects:
-                raise _Failed(
+                raise Failed(
                     "http_error",
                     f"more than {self.settings.max_redirects} redirects (max_redirects); the last pointed to {target}",
                     exchange.status,
                 )
             trail.current = target
 
-    def _finish(self, exchange: _Exchange, trail: _Trail) -> Snapshot:
+    def _finish(self, exchange: Exchange, trail: Trail) -> Snapshot:
         if exchange.status == 304 and trail.conditions:
             return self._not_modified(exchange, trail)
         if exchange.status >= 400 or exchange.status < 200 or exchange.status == 304:
             reason = http_error_reason(exchange.status, exchange.reason_phrase, trail.attempts, exchange.gave_up)
-            raise _Failed("http_error", reason, exchange.status)
+            raise Failed("http_error", reason, exchange.status)
         if exchange.problem is not None:
-            raise _Failed(exchange.problem.status, exchange.problem.reason, exchange.status)
+            raise Failed(exchange.problem.status, exchange.problem.reason, exchange.status)
         declared = exchange.header("content-type")
         media_type = sniff_media_type(declared, exchange.body)
         if media_type is None:
             shown = declared.split(";", 1)[0].strip() or "of no stated type"
-            raise _Failed(
+            raise Failed(
                 "unsupported_type",
                 f"the source is {shown}, not a web page, plain text or PDF",
                 exchange.status,
@@ -415,7 +301,7 @@ class _Fetcher:
             redirects=tuple(trail.hops),
         )
 
-    def _not_modified(self, exchange: _Exchange, trail: _Trail) -> Snapshot:
+    def _not_modified(self, exchange: Exchange, trail: Trail) -> Snapshot:
         """A 304 to a conditional request: the page is as the caller last stored it."""
         return Snapshot(
             reference_id="",
@@ -431,13 +317,13 @@ class _Fetcher:
             redirects=tuple(trail.hops),
         )
 
-    async def _exchange_with_retries(self, url: str, trail: _Trail) -> _Exchange:
-        retries = 0 if self.replaying else self.settings.retries
+    async def _exchange_with_retries(self, url: str, trail: Trail) -> Exchange:
+        retries = 0 if self.exchanger.replaying else self.settings.retries
         for attempt in range(retries + 1):
             trail.attempts = attempt + 1
             last = attempt == retries
             try:
-                exchange = await self._exchange(url, self.settings.max_bytes, trail)
+                exchange = await self.exchanger.exchange(url, self.settings.max_bytes, trail)
             except _RETRYABLE_ERRORS as error:
                 if last or isinstance(error, Unreachable) or is_certificate_error(error):
                     raise
@@ -459,141 +345,12 @@ class _Fetcher:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
-    async def _exchange(self, url: str, limit: int, trail: _Trail | None, *, check_type: bool = True) -> _Exchange:
-        """One GET of `url`: send, read the body under the rules, archive it."""
-        request = self.client.build_request("GET", url, headers=trail.conditions if trail is not None else None)
-        if trail is not None:
-            trail.receiving = None
-        await self._polite(url_host(url))
-        response = await self.transport.handle_async_request(request)
-        response.request = request
-        if trail is not None:
-            trail.receiving = response.status_code
-        fetched_at = str(response.extensions.get(REPLAY_FETCHED_AT) or utc_now())
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-        reader = BodyReader(limit, check_type=check_type)
-        try:
-            await reader.read(response)
-        except BaseException as error:
-            # Archive even a body cut short by a deadline or a dropped connection.
-            cut_by_time = isinstance(error, (asyncio.CancelledError, httpx.TimeoutException))
-            reader.truncated = "time" if cut_by_time else "disconnect"
-            raise
-        finally:
-            archived = self._archive(request, response, headers, bytes(reader.raw), reader.truncated, fetched_at)
-            if trail is not None:
-                trail.archived_as = archived
-            await response.aclose()
-        if trail is not None:
-            trail.receiving = None
-        return _Exchange(
-            url=str(request.url),
-            status=response.status_code,
-            reason_phrase=response.reason_phrase,
-            headers=headers,
-            body=reader.body,
-            problem=reader.problem,
-            fetched_at=fetched_at,
-            archived_as=archived,
-        )
-
-    def _archive(
-        self,
-        request: httpx.Request,
-        response: httpx.Response,
-        headers: list[tuple[str, str]],
-        raw: bytes,
-        truncated: str,
-        fetched_at: str,
-    ) -> str:
-        if self.recorder is None:
-            return str(response.extensions.get(REPLAY_ARCHIVED_AS) or "")
-        return self.recorder.record(
-            str(request.url),
-            status=response.status_code,
-            reason=response.reason_phrase,
-            http_version=response.http_version,
-            headers=headers,
-            body=raw,
-            request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-            fetched_at=fetched_at,
-            truncated=truncated,
-            peer_address=_peer_address(response),
-        )
-
-    async def _obey_robots(self, url: str) -> None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        task = self._robots.get(origin)
-        if task is None:
-            task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
-        # Shielded: a source hitting its deadline must not cancel the read other sources share.
-        rules = await asyncio.shield(task)
-        if isinstance(rules, str):
-            raise _Failed("robots_disallowed", rules)
-        if rules is not None and not rules.can_fetch(url, self.robots_agent):
-            raise _Failed(
-                "robots_disallowed",
-                f"robots.txt of {parts.hostname} does not allow {self.robots_agent} to read this page",
-            )
-
-    async def _load_robots(self, origin: str) -> Protego | str | None:
-        """The site's robots rules; None (allow all) when it has none or cannot be read, a
-        reason string (disallow all) on a server error, as RFC 9309 §2.3.1 asks."""
-        url = f"{origin}/robots.txt"
-        try:
-            async with asyncio.timeout(self.settings.total_deadline):
-                for _ in range(_ROBOTS_MAX_REDIRECTS + 1):
-                    if check_url(url):
-                        return None
-                    exchange = await self._exchange(url, _ROBOTS_MAX_BYTES, None, check_type=False)
-                    location = exchange.header("location").strip()
-                    target = redirect_target(url, location) if 300 <= exchange.status < 400 and location else None
-                    if target is not None:
-                        url = target
-                        continue
-                    if 200 <= exchange.status < 300:
-                        return Protego.parse(exchange.body.decode("utf-8", "replace"))
-                    if exchange.status >= 500:
-                        answer = status_text(exchange.status, exchange.reason_phrase)
-                        return (
-                            f"robots.txt of {urlsplit(origin).hostname} could not be read ({answer}), "
-                            "so the whole site counts as disallowed (RFC 9309)"
-                        )
-                    return None
-        except (httpx.TransportError, httpx.InvalidURL, TimeoutError):
-            # The page's own fetch meets the same problem and reports it properly.
-            return None
-        return None
-
-    async def _enter_host(self, trail: _Trail, host: str) -> None:
+    async def _enter_host(self, trail: Trail, host: str) -> None:
         slot = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_concurrency))
         await slot.acquire()
         trail.host = host
 
-    def _leave_host(self, trail: _Trail) -> None:
+    def _leave_host(self, trail: Trail) -> None:
         if trail.host is not None:
             self._hosts[trail.host].release()
             trail.host = None
-
-    async def _polite(self, host: str) -> None:
-        """Space request starts to one host by politeness_delay."""
-        delay = self.settings.politeness_delay
-        if delay <= 0 or self.replaying:
-            return
-        now = asyncio.get_running_loop().time()
-        start = max(now, self._next_start.get(host, now))
-        self._next_start[host] = start + delay
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-
-def _peer_address(response: httpx.Response) -> str:
-    stream = response.extensions.get("network_stream")
-    try:
-        address = stream.get_extra_info("server_addr") if stream is not None else None
-    except Exception:  # a transport's stream may not know; the archive just omits it
-        return ""
-    return str(address[0]) if address else ""

@@ -25,7 +25,8 @@ from pathlib import Path
 import httpx
 
 from . import runner
-from .archive import ArchiveIndex, WarcRecorder
+from .archive import WarcRecorder
+from .archive_read import ArchiveIndex
 from .body import BodyReader
 from .config import Settings
 from .errors import ArchiveError, ArticleError

@@ -13,14 +13,8 @@ import pytest
 from loopback import LoopbackServer, Reply, gzipped
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.archive import (
-    ArchiveIndex,
-    ReplayTransport,
-    WarcRecorder,
-    read_archive,
-    salvage_archive,
-    write_fixture_archive,
-)
+from pipeline.archive import ReplayTransport, WarcRecorder, salvage_archive, write_fixture_archive
+from pipeline.archive_read import ArchiveIndex, read_archive
 from pipeline.config import FetchSettings
 from pipeline.errors import ArchiveError
 from pipeline.fetch import fetch_references_sync

@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 from fixture_site import FIXTURES, compare, fixture_article, load_expected, serve_fixture
 
-from pipeline.archive import read_archive
+from pipeline.archive_read import read_archive
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.runner import CheckRequest, check_article

@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply, gzipped
 
 from pipeline.addresses import AddressGuard, GuardedTransport, classify_address
-from pipeline.archive import ArchiveIndex, ReplayTransport, WarcRecorder, write_fixture_archive
+from pipeline.archive import ReplayTransport, WarcRecorder, write_fixture_archive
+from pipeline.archive_read import ArchiveIndex
 from pipeline.config import FetchSettings
 from pipeline.body import sniff_media_type
 from pipeline.fetch import fetch_document, fetch_references_sync

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from loopback import LoopbackServer, Reply
 
-from pipeline.archive import ArchiveIndex
+from pipeline.archive_read import ArchiveIndex
 from pipeline.config import load_settings
 from pipeline.runner import CheckRequest, check_article
 

@@ -16,7 +16,7 @@ import pytest
 from loopback import LoopbackServer, Reply
 
 from pipeline import runner
-from pipeline.archive import ArchiveIndex
+from pipeline.archive_read import ArchiveIndex
 from pipeline.config import Settings, load_settings
 from pipeline.errors import UsageError
 from pipeline.recheck import (
