@@ -24,6 +24,7 @@ from typing import Protocol, runtime_checkable
 from .config import Settings
 from .errors import ConfigError
 from .learned import LinearModel, load_model
+from .memo import once_per_object
 from .match_features import JUDGE_FEATURES
 from .polarity import STRONG_CLASHES, clash
 from .records import Relation
@@ -110,20 +111,16 @@ class LexicalJudge:
 
 JudgeFactory = Callable[[Settings], Judge]
 JUDGES: dict[str, JudgeFactory] = {"lexical": LexicalJudge}
-_BUILT: dict[int, tuple[Settings, Judge]] = {}
 
 
+@once_per_object
 def get_judge(settings: Settings) -> Judge:
     """The judge `[match] judge` names, built once per settings object."""
-    cached = _BUILT.get(id(settings))
-    if cached is not None and cached[0] is settings:
-        return cached[1]
     name = settings.match.judge
     factory = JUDGES.get(name) or _import(name)
     judge = factory(settings)
     if not isinstance(judge, Judge):
         raise ConfigError(f"judge '{name}' lacks name, wants_features or judge()")
-    _BUILT[id(settings)] = (settings, judge)
     return judge
 
 

@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from .config import Settings
 from .cues import term_analyzer, tokenize
+from .memo import once_per_object
 from .numbers import Quantity, agree, comparable, read_quantities
 from .polarity import antonym_map, negated, null_clash, oppositions
 from .retrieval import ClaimView, PassageIndex, covered
@@ -218,23 +219,16 @@ def _key_coverage(claim: ClaimSignals, keys: frozenset[str]) -> float:
                if key and covered(term, keys)) / total
 
 
-_GENERIC: dict[int, tuple[Settings, frozenset[str]]] = {}
-
-
+@once_per_object
 def generic_keys(settings: Settings) -> frozenset[str]:
     """Term keys that are never a claim's key content: the general words of
     configs/lexicons/generic_terms.toml and the direction words of negation.toml (compared as
     direction, not as content); computed once per settings object."""
-    cached = _GENERIC.get(id(settings))
-    if cached is not None and cached[0] is settings:
-        return cached[1]
     analyzer = term_analyzer(settings.lexicon("synonyms"))
     negation = settings.lexicon("negation")
     words = [*settings.lexicon("generic_terms").get("cues", []),
              *negation.get("up", {}).get("cues", []), *negation.get("down", {}).get("cues", [])]
-    generic = frozenset(analyzer.key(token.stem) for word in words if " " not in word for token in tokenize(word))
-    _GENERIC[id(settings)] = (settings, generic)
-    return generic
+    return frozenset(analyzer.key(token.stem) for word in words if " " not in word for token in tokenize(word))
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -350,14 +344,9 @@ class PhraseSet:
         return found
 
 
-_PHRASES: dict[int, tuple[Settings, PhraseSet]] = {}
-
-
+@once_per_object
 def _phrases(settings: Settings) -> PhraseSet:
     """The feature cue groups of `settings`' lexicons, compiled once per settings object."""
-    cached = _PHRASES.get(id(settings))
-    if cached is not None and cached[0] is settings:
-        return cached[1]
     strength = settings.lexicon("strength")
     cues = settings.lexicon("passage_cues")
     antonyms = settings.lexicon("antonyms")
@@ -369,9 +358,7 @@ def _phrases(settings: Settings) -> PhraseSet:
         "null": antonyms.get("null", {}).get("cues", []),
     }
     groups.update((f"scope:{cue}", [cue]) for cue in antonyms.get("scope", {}).get("cues", []))
-    compiled = PhraseSet(groups)
-    _PHRASES[id(settings)] = (settings, compiled)
-    return compiled
+    return PhraseSet(groups)
 
 
 def _has(text: str, settings: Settings, group: str) -> bool:

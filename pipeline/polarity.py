@@ -27,6 +27,7 @@ from typing import Any
 
 from .cues import cue_set, term_analyzer, tokenize
 from .config import Settings
+from .memo import once_per_object
 from .numbers import NUMBER, Quantity, agree, comparable, read_quantities
 from .text import STOPWORDS
 
@@ -171,8 +172,13 @@ class _Reading:
         return _negated_only(self.text, self.hits, self.settings) if self.negated else frozenset()
 
 
-_CACHE: dict[int, tuple[Settings, dict[str, _Reading]]] = {}
 _CACHE_MAX = 20_000
+
+
+@once_per_object
+def _readings(settings: Settings) -> dict[str, _Reading]:
+    """The texts read under `settings` (a passage is compared with many claims)."""
+    return {}
 
 
 def polarities(text: str, settings: Settings) -> Polarity:
@@ -196,10 +202,7 @@ def negated(text: str, settings: Settings) -> bool:
 
 
 def _read(text: str, settings: Settings) -> _Reading:
-    entry = _CACHE.get(id(settings))
-    if entry is None or entry[0] is not settings:
-        entry = _CACHE[id(settings)] = (settings, {})
-    cache = entry[1]
+    cache = _readings(settings)
     found = cache.get(text)
     if found is None:
         if len(cache) > _CACHE_MAX:
@@ -421,23 +424,16 @@ _QUANTITY_REACH = 4
 # ── antonyms and the explicit clash ───────────────────────────────────────────────────────
 
 
-_ANTONYMS: dict[int, tuple[Settings, dict[str, frozenset[str]]]] = {}
-
-
+@once_per_object
 def antonym_map(settings: Settings) -> dict[str, frozenset[str]]:
     """{stem: the stems of its antonyms} from antonyms.toml (built once per settings)."""
-    cached = _ANTONYMS.get(id(settings))
-    if cached is not None and cached[0] is settings:
-        return cached[1]
     table: dict[str, set[str]] = {}
     for pair in settings.lexicon("antonyms").get("pairs", []):
         stems = [token.stem for word in pair for token in tokenize(word)[:1]]
         if len(stems) == 2 and stems[0] != stems[1]:
             table.setdefault(stems[0], set()).add(stems[1])
             table.setdefault(stems[1], set()).add(stems[0])
-    frozen = {stem: frozenset(others) for stem, others in table.items()}
-    _ANTONYMS[id(settings)] = (settings, frozen)
-    return frozen
+    return {stem: frozenset(others) for stem, others in table.items()}
 
 
 STRONG_CLASHES = frozenset({"negation", "direction", "number"})

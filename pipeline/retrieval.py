@@ -25,6 +25,7 @@ from typing import Any
 
 from .config import Settings
 from .cues import Term, squash, term_analyzer, tokenize
+from .memo import once_per_object
 from .numbers import MEASURE, PROPORTION, Quantity, read_quantities
 from .outlets import named_outlets
 
@@ -111,16 +112,11 @@ def clauses(text: str) -> tuple[str, ...]:
     return tuple(pieces) if len(pieces) > 1 else ()
 
 
-_FRAME: dict[int, tuple[Settings, frozenset[str]]] = {}
-
-
+@once_per_object
 def frame_keys(settings: Settings) -> frozenset[str]:
     """Term keys that frame a claim rather than state it: reporting verbs, unnamed sources
     ("health sites"), hedges, qualifiers, connectives, and number words (computed once per
     settings object)."""
-    cached = _FRAME.get(id(settings))
-    if cached is not None and cached[0] is settings:
-        return cached[1]
     analyzer = term_analyzer(settings.lexicon("synonyms"))
     attribution = settings.lexicon("attribution")
     words: list[str] = list(attribution.get("reporting_verbs", {}).get("cues", []))
@@ -139,10 +135,8 @@ def frame_keys(settings: Settings) -> frozenset[str]:
     # outcome left out of the claim.
     outcomes = {analyzer.key(token.stem) for word in strength.get("health_effect", {}).get("cues", [])
                 for token in tokenize(word)}
-    keys = frozenset(analyzer.key(token.stem) for word in words for token in tokenize(word)
+    return frozenset(analyzer.key(token.stem) for word in words for token in tokenize(word)
                      if " " not in word) - outcomes
-    _FRAME[id(settings)] = (settings, keys)
-    return keys
 
 
 # ── passages ──────────────────────────────────────────────────────────────────────────────
