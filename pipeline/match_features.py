@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from .config import Settings
 from .cues import term_analyzer, tokenize
 from .memo import once_per_object
-from .numbers import Quantity, agree, comparable, read_quantities
+from .numbers import Quantity, comparable, read_quantities, said_in
 from .polarity import antonym_map, negated, null_clash, oppositions
 from .retrieval import ClaimView, PassageIndex, covered
 from .text import normalize
@@ -303,9 +303,7 @@ def _numbers_agree(quantities: Sequence[Quantity], text: str, settings: Settings
         return 0.0
     others = read_quantities(text, settings.lexicon("numbers"))
     tolerance = settings.match.number_tolerance
-    hits = sum(any(comparable(mine, other) and agree(mine, other, tolerance) for other in others)
-               for mine in quantities)
-    return hits / len(quantities)
+    return sum(said_in(mine, others, tolerance) for mine in quantities) / len(quantities)
 
 
 class PhraseSet:

@@ -22,7 +22,7 @@ which are too common in prose to be facts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -368,6 +368,11 @@ def comparable(a: Quantity, b: Quantity) -> bool:
     if a.kind == NUMBER:
         return bool(a.unit) and a.unit == b.unit
     return a.unit == b.unit
+
+
+def said_in(quantity: Quantity, others: Iterable[Quantity], rel_tolerance: float = 0.01) -> bool:
+    """Whether one of `others` gives `quantity`: comparable with it and agreeing."""
+    return any(comparable(quantity, other) and agree(quantity, other, rel_tolerance) for other in others)
 
 
 def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 from .cues import cue_set, term_analyzer, tokenize
 from .config import Settings
 from .memo import once_per_object
-from .numbers import NUMBER, Quantity, agree, comparable, read_quantities
+from .numbers import NUMBER, Quantity, agree, comparable, read_quantities, said_in
 from .text import STOPWORDS
 
 
@@ -362,8 +362,7 @@ def number_disagreements(
     for quantity in quantities:
         if quantity.kind == NUMBER and not quantity.unit:
             continue
-        if any(comparable(quantity, other) and agree(quantity, other, tolerance)
-               for text in everywhere for other in read_quantities(text, lexicon)):
+        if said_in(quantity, (other for text in everywhere for other in read_quantities(text, lexicon)), tolerance):
             continue
         for index, text in enumerate(nearby):
             different = [other for other in read_quantities(text, lexicon) if comparable(quantity, other)]
@@ -391,8 +390,8 @@ def number_conflict(
         if quantity.kind == NUMBER and not quantity.unit:
             continue
         mine = quantity_context(claim, quantity, settings) & about
-        if not mine or any(comparable(quantity, other) and agree(quantity, other, tolerance)
-                           for text in everywhere for other in read_quantities(text, lexicon)):
+        if not mine or said_in(quantity, (other for text in everywhere for other in read_quantities(text, lexicon)),
+                               tolerance):
             continue
         for index, text in enumerate(texts):
             for other in read_quantities(text, lexicon):

@@ -40,7 +40,7 @@ from .config import Settings
 from .cues import Term
 from .judge import PairJudgement, effective, relation_of
 from .match_features import ClaimSignals, generic_keys, long_words, setup_sentence
-from .numbers import COUNT, MEASURE, PROPORTION, Quantity, agree, read_quantities
+from .numbers import COUNT, MEASURE, PROPORTION, Quantity, read_quantities, said_in
 from .polarity import negated_only
 from .ranking import Ranked
 from .records import Relation, Verdict
@@ -265,8 +265,7 @@ def _unsaid_numbers(claim: ClaimSignals, backing: Sequence[Row], index: PassageI
     numbers = settings.lexicon("numbers")
     given = [other for row in backing for other in read_quantities(index.docs[row.position].context, numbers)]
     tolerance = settings.match.number_tolerance
-    return [quantity for quantity in quantities
-            if not any(agree(quantity, other, tolerance) for other in given if other.kind == quantity.kind)]
+    return [quantity for quantity in quantities if not said_in(quantity, given, tolerance)]
 
 
 _STATED_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
