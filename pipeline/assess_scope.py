@@ -140,7 +140,9 @@ def generalization(context: ClaimContext) -> list[Flag]:
     claim_keys = analyzer.term_keys(context.claim.text)
     lexicon = context.settings.lexicon("population")
     qualified = bool(cue_set(lexicon, "qualifiers").find(context.claim.text))
-    restricted: list[tuple[Evidence, Population, str]] = []
+    claim_nonhuman = any(group.nonhuman for group in populations(context.claim.text, context))
+    # The first backing source whose evidence is about a restricted group the claim drops.
+    restricted: tuple[Evidence, Population, str] | None = None
     for row in context.best_per_source():
         passage = context.passage(row)
         source = context.sources.get(row.source_id)
@@ -154,7 +156,6 @@ def generalization(context: ClaimContext) -> list[Flag]:
             places.append((passage.context or passage.text, "passage"))
         groups = [(group, where) for text, where in places for group in populations(text, context)]
         nonhuman = [d for d in source.study_designs if d in context.settings.assess.nonhuman_designs]
-        claim_nonhuman = any(group.nonhuman for group in populations(context.claim.text, context))
         if nonhuman and not claim_nonhuman and not any(group.nonhuman for group, _ in groups):
             # An animal or cell study whose passages never say "mice": its design says it.
             design = nonhuman[0].replace("_", " ")
@@ -175,10 +176,10 @@ def generalization(context: ClaimContext) -> list[Flag]:
                 "GENERALIZATION", "medium",
                 f'The evidence from [{row.source_id}] is about "{group.phrase}", but the claim gives them only as '
                 f'an example ("{cue}") of a wider group.', row)]
-        restricted.append((row, *groups[0]))
-    if not restricted:
+        restricted = restricted or (row, *groups[0])
+    if restricted is None:
         return []
-    row, group, where = restricted[0]
+    row, group, where = restricted
     # The claim names the group ("women") but drops part of it ("with hypertension"): low.
     covered = (group.head or group.keys) & claim_keys
     if group.nonhuman:
