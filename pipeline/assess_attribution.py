@@ -39,7 +39,7 @@ import re
 from rapidfuzz import fuzz
 
 from .assess_context import ClaimContext, cite
-from .cues import initials, squash
+from .cues import initials, reference_parts, squash
 from .outlets import Mention, author_surnames, named_outlets, source_names
 from .pagemeta import address_names_site
 from .match import judge_passages
@@ -81,9 +81,8 @@ def _publishers_listed(entry: str, function_words: list[str]) -> list[str]:
     than the first ("Insomnia and CBT-I. Lakeside Sleep Clinic" → ["Lakeside Sleep Clinic"];
     "Melatonin – NHS" → ["NHS"]; a journal name before its volume counts too)."""
     skip = {word.lower() for word in function_words}
-    pieces = [piece.strip() for piece in re.split(r"\.\s+|\s+[–—|-]\s+", entry) if piece.strip()]
     names = []
-    for piece in pieces[1:]:
+    for piece in reference_parts(entry)[1:]:
         piece = re.sub(r"[\s\d;:().,/-]+$", "", piece)  # "Nutrients 2024;16(7):1043" → "Nutrients"
         words = re.findall(r"[^\W_][\w'’&-]*", piece)
         if words and len(words) <= 8 and all(w[0].isupper() or w.lower() in skip for w in words):

@@ -318,6 +318,16 @@ def squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", plain)
 
 
+def reference_parts(entry: str) -> list[str]:
+    """The parts of an article's reference entry, split at full stops and spaced dashes or
+    bars: ["Insomnia and CBT-I", "Lakeside Sleep Clinic"]; the parts after the first are where
+    a writer names the publisher."""
+    return [part.strip() for part in _REFERENCE_SPLIT.split(entry) if part.strip()]
+
+
+_REFERENCE_SPLIT = re.compile(r"\.\s+|\s+[–—|-]\s+")
+
+
 def initials(name: str, function_words: Iterable[str] = ()) -> tuple[str, ...]:
     """The acronyms a multi-word name may go by, lower case: with and without its function
     words ("International Society for Sexual Medicine" → "issm", "isfsm")."""

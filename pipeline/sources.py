@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from .cues import reference_parts
 from .pagemeta import PageMetadata, address_names_site, host_of, registrable_domain
 from .records import SourceKind
 
@@ -97,7 +98,7 @@ def kind_from_domain(
 def _listed_publisher(entry: str) -> str:
     """The publisher an article's reference entry gives after the title ("Insomnia and CBT-I.
     Lakeside Sleep Clinic" → "Lakeside Sleep Clinic"), or ""."""
-    pieces = [piece.strip() for piece in re.split(r"\.\s+|\s+[–—|-]\s+", entry) if piece.strip()]
+    pieces = reference_parts(entry)
     return pieces[-1].rstrip(".") if len(pieces) >= 2 and len(pieces[-1].split()) <= 8 else ""
 
 

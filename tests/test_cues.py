@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import load_settings
-from pipeline.cues import cue_set, term_analyzer
+from pipeline.cues import cue_set, reference_parts, term_analyzer
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,10 @@ def test_the_same_thing_written_two_ways_gives_the_same_terms(analyzer, claim_wo
 def test_a_british_body_ending_in_uk_keeps_its_name(analyzer) -> None:
     assert analyzer.term_keys("Mood Matters UK") == analyzer.term_keys("mood matters uk")
     assert not analyzer.term_keys("Mood Matters UK") & analyzer.term_keys("United Kingdom")
+
+
+def test_a_reference_entry_splits_into_title_and_publisher() -> None:
+    assert reference_parts("Insomnia and CBT-I. Lakeside Sleep Clinic.") == ["Insomnia and CBT-I", "Lakeside Sleep Clinic."]
+    assert reference_parts("Melatonin – NHS") == ["Melatonin", "NHS"]
+    assert reference_parts("Omega-3 and mood | Mood Matters UK") == ["Omega-3 and mood", "Mood Matters UK"]
+    assert reference_parts("CBT-I explained") == ["CBT-I explained"]
