@@ -152,16 +152,25 @@ class _Reading:
         self.negated = any(hit.group == "negation" for hit in self.hits)
 
     @cached_property
+    def tokens(self) -> list[Any]:
+        return tokenize(self.text)
+
+    @cached_property
+    def in_cue(self) -> set[int]:
+        """Positions of the tokens that are part of a cue (skipped as content words)."""
+        return {i for hit in self.hits for i in range(hit.first_token, hit.last_token + 1)}
+
+    @cached_property
     def polarity(self) -> Polarity:
-        return _polarities(self.text, self.hits, self.settings)
+        return _polarities(self)
 
     @cached_property
     def company(self) -> Company:
-        return _company(self.text, self.hits, self.settings)
+        return _company(self)
 
     @cached_property
     def negated_words(self) -> dict[str, tuple[str, str]]:
-        return _negated_words(self.text, self.hits, self.settings) if self.negated else {}
+        return _negated_words(self) if self.negated else {}
 
     @cached_property
     def null(self) -> list[Any]:
@@ -169,7 +178,7 @@ class _Reading:
 
     @cached_property
     def negated_only(self) -> frozenset[str]:
-        return _negated_only(self.text, self.hits, self.settings) if self.negated else frozenset()
+        return _negated_only(self) if self.negated else frozenset()
 
 
 _CACHE_MAX = 20_000
@@ -211,13 +220,12 @@ def _read(text: str, settings: Settings) -> _Reading:
     return found
 
 
-def _polarities(text: str, hits: Sequence[Any], settings: Settings) -> dict[str, tuple[bool, int, str]]:
+def _polarities(reading: _Reading) -> dict[str, tuple[bool, int, str]]:
     """{term key: (negated, direction +1/−1/0, the cue as written)} for the content words a
     negation or a direction word governs: the next `_REACH` content words within its clause
     (a direction word also governs the content word just before it: "anxiety decreased")."""
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
     analyzer = term_analyzer(settings.lexicon("synonyms"))
-    tokens = tokenize(text)
-    in_cue = {i for hit in hits for i in range(hit.first_token, hit.last_token + 1)}
     result: dict[str, tuple[bool, int, str]] = {}
     for hit in hits:
         if hit.group in _NOT_NEGATION:
@@ -284,13 +292,12 @@ def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[A
     return governed
 
 
-def _company(text: str, hits: Sequence[Any], settings: Settings) -> Company:
+def _company(reading: _Reading) -> Company:
     """{term key: the keys of the content words next to it in its clause} (`_COMPANY_REACH` on
     each side; cue words and function words are skipped): what a term is said of, so a negation
     in one text and a plain statement in the other can be seen to be about the same thing."""
+    text, tokens, in_cue, settings = reading.text, reading.tokens, reading.in_cue, reading.settings
     analyzer = term_analyzer(settings.lexicon("synonyms"))
-    tokens = tokenize(text)
-    in_cue = {i for hit in hits for i in range(hit.first_token, hit.last_token + 1)}
     company: dict[str, set[str]] = {}
     for position, token in enumerate(tokens):
         if position in in_cue or token.word in STOPWORDS:
@@ -304,12 +311,11 @@ def _company(text: str, hits: Sequence[Any], settings: Settings) -> Company:
 _COMPANY_REACH = 3
 
 
-def _negated_words(text: str, hits: Sequence[Any], settings: Settings) -> dict[str, tuple[str, str]]:
+def _negated_words(reading: _Reading) -> dict[str, tuple[str, str]]:
     """{term key: (the negation and the words up to it as written ("no effect on spread"),
     the key of the first word that negation governs)} for the content words negations govern."""
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
     analyzer = term_analyzer(settings.lexicon("synonyms"))
-    tokens = tokenize(text)
-    in_cue = {i for hit in hits for i in range(hit.first_token, hit.last_token + 1)}
     found: dict[str, tuple[str, str]] = {}
     for hit in hits:
         if hit.group == "negation":
@@ -320,10 +326,9 @@ def _negated_words(text: str, hits: Sequence[Any], settings: Settings) -> dict[s
     return found
 
 
-def _negated_only(text: str, hits: Sequence[Any], settings: Settings) -> frozenset[str]:
+def _negated_only(reading: _Reading) -> frozenset[str]:
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
     analyzer = term_analyzer(settings.lexicon("synonyms"))
-    tokens = tokenize(text)
-    in_cue = {i for hit in hits for i in range(hit.first_token, hit.last_token + 1)}
     openers = frozenset(settings.lexicon("negation").get("scope", {}).get("opens_clause", []))
     inside: set[int] = set()
     for hit in hits:
