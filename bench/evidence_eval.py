@@ -205,8 +205,16 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
         # An NEI claim's annotated sentence is one the annotator found related, seldom one
         # that settles the claim: the ranking of the SUPPORT and REFUTE claims alone is shown too.
         settled = [i for i, claim in enumerate(claims) if claim["label"] != "NOTENOUGHINFO"]
+        unsettled = [i for i, claim in enumerate(claims) if claim["label"] == "NOTENOUGHINFO"]
         result["ranking_support_refute"] = ranking_metrics(
             (answers[i]["ranking"] for i in settled), (golds[i] for i in settled))
+        result["ranking_nei"] = ranking_metrics((answers[i]["ranking"] for i in unsettled), (golds[i] for i in unsettled))
+        # Why a settled claim's evidence is missed: how many of those gold sentences share at
+        # most one content word with the claim (no lexical matcher can rank them first).
+        missed = [i for i in settled if not set(answers[i]["ranking"][:3]) & golds[i]]
+        result["missed_support_refute"] = {"n": len(missed), "sharing_at_most_one_word": sum(
+            max(len(set(content_terms(lines[i]["claim"])) & set(content_terms(lines[i]["passages"][g])))
+                for g in golds[i]) <= 1 for i in missed)}
         result["same_input_ceiling_macro_f1"] = nei_ceiling(claims)
     return result
 
@@ -241,6 +249,10 @@ def _print(result: Mapping[str, Any], scifact: Mapping[str, Any] | None, split: 
         settled = result["ranking_support_refute"]
         print(f"    SUPPORT and REFUTE claims only (n={settled['n']}): R@1 {settled['recall@1']:.3f}  "
               f"R@3 {settled['recall@3']:.3f}  MRR {settled['mrr']:.3f}")
+        nei, missed = result["ranking_nei"], result["missed_support_refute"]
+        print(f"    NOTENOUGHINFO claims only (n={nei['n']}): R@3 {nei['recall@3']:.3f}; SUPPORT/REFUTE claims "
+              f"missed at 3: {missed['n']}, of which {missed['sharing_at_most_one_word']} have gold sentences "
+              f"sharing at most one content word with the claim")
     verdict = result["verdict"]
     per = "  ".join(f"{label} {row['f1']:.3f} (P {row['precision']:.2f} R {row['recall']:.2f})"
                     for label, row in verdict["per_class"].items())
