@@ -37,6 +37,7 @@ from .assess_scope import commercial_only, generalization
 from .assess_text import misquote, number_mismatch, unchecked_quotes
 from .assess_wording import causal_overstatement, certainty_overstatement, superiority_claim
 from .config import Settings
+from .outlets import source_names
 from .records import Article, Evidence, Flag, Judgement, Severity, Source
 
 Check = Callable[[ClaimContext], list[Flag]]
@@ -159,12 +160,13 @@ def assess_claims(
     for row in evidence:
         rows.setdefault(row.claim_id, []).append(row)
     references = {reference.id: reference for reference in article.references}
+    names = {source.id: source_names(source, settings) for source in sources}
     flags: list[Flag] = []
     for claim in article.claims:
         judgement = verdicts.get(claim.id) or Judgement(claim.id, "unverifiable", 0.0, "not judged")
         context = ClaimContext(
             claim, judgement, tuple(sorted(rows.get(claim.id, []), key=lambda row: -row.score)),
-            by_id, passages, settings, references,
+            by_id, passages, settings, references, names,
         )
         for check in CHECKS:
             flags.extend(check(context))

@@ -46,12 +46,18 @@ from .match import judge_passages
 from .records import Flag, Source
 
 
+def _names_of(source: Source, context: ClaimContext) -> frozenset[str]:
+    """The names `source` goes by: the run's precomputed ones, else worked out here."""
+    known = context.source_names.get(source.id)
+    return known if known is not None else source_names(source, context.settings)
+
+
 def names_source(name: str, source: Source, context: ClaimContext) -> bool:
     """Whether `name` is a name `source` goes by (see the module docstring)."""
     squashed = squash(name)
     if not squashed:
         return False
-    known = source_names(source, context.settings)
+    known = _names_of(source, context)
     function_words = context.settings.lexicon("attribution").get("name_function_words", {}).get("cues", [])
     if squashed in known or any(acronym in known for acronym in initials(name, function_words)):
         return True
@@ -132,7 +138,7 @@ def _clause_of(text: str, mention: Mention) -> str:
 
 def misattribution(context: ClaimContext) -> list[Flag]:
     """Named outlets that are not cited, or whose cited source does not say the claim."""
-    known = frozenset().union(*(source_names(source, context.settings) | author_surnames(source)
+    known = frozenset().union(*(_names_of(source, context) | author_surnames(source)
                                 for source in context.sources.values()))
     mentions = named_outlets(context.claim.text, context.settings.lexicon("attribution"), known)
     if not mentions:

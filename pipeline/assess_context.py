@@ -34,6 +34,9 @@ class ClaimContext:
     # The article's reference entries by id: what the article itself says a source is (its
     # title and publisher as the writer listed them), the only account of an unread source.
     references: Mapping[str, Reference] = field(default_factory=dict)
+    # The squashed names each source goes by (outlets.source_names), worked out once per run
+    # by the caller: every claim's attribution check asks them of every source.
+    source_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _quantities: dict[str, tuple[Quantity, ...]] = field(default_factory=dict, compare=False)
 
     @cached_property
