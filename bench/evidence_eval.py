@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.batch import evidence_line  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
-from pipeline.text import content_terms  # noqa: E402
+from pipeline.language.text import content_terms  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CHECK_COVID = EVAL / "check_covid"

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from evidence_eval import load_claims, load_corpus  # noqa: E402
+
 from pipeline.batch import evidence_line  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 

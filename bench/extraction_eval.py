@@ -7,7 +7,7 @@ Run from the repository root:
     .venv/bin/python bench/extraction_eval.py --limit 20   # the first 20 pages (sorted by id)
     .venv/bin/python bench/extraction_eval.py --no-precision   # trafilatura without favor_precision
 
-Each page goes through `pipeline.extract.extract_source` exactly as a fetched source would
+Each page goes through `pipeline.extract.extractor.extract_source` exactly as a fetched source would
 (bytes in, Source.text out; headings included). The metric is the dataset's own, written
 here in our words: the text is split into word tokens (runs of \\w), every run of 4 tokens
 is a shingle, and a page's true positives, false positives and false negatives are the
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings, load_settings  # noqa: E402
-from pipeline.extract import extract_source  # noqa: E402
+from pipeline.extract.extractor import extract_source  # noqa: E402
 from pipeline.records import Snapshot  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "extraction"

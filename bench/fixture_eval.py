@@ -30,6 +30,7 @@ from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.runner import CheckRequest, check_article  # noqa: E402
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list mismatches (never for held-out fixtures)")

@@ -17,7 +17,7 @@ page. An article citing them is checked twice with the real command line as a ch
 2. The same without --allow-private-hosts: every source must be `blocked` and not one
    request may reach the server.
 
-tests/test_misbehaving.py runs the same scenario with small sizes and short deadlines.
+tests/fetch/test_misbehaving.py runs the same scenario with small sizes and short deadlines.
 """
 
 from __future__ import annotations

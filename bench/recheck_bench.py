@@ -2,7 +2,7 @@
 
 Setup (not timed as the re-check): a loopback HTTP server serves generated source pages, each
 with an ETag; 100 generated articles (ARTICLE_CLAIMS claims citing SOURCES_PER_ARTICLE pages
-of their own) are checked once with `check_article(..., db=...)`, which records them.
+of their own) are checked once with `check_and_record(...)`, which records them.
 
 Timed: `claimcheck recheck --db DB --quiet --allow-private-hosts` as a separate process, wall
 clock, interpreter start-up included. Every source is asked conditionally and answers 304, so
@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 from loopback import LoopbackServer, Reply  # noqa: E402
 
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.runner import CheckRequest, check_article  # noqa: E402
+from pipeline.runner import CheckRequest  # noqa: E402
 from pipeline.store import Store  # noqa: E402
+from pipeline.store.record import check_and_record  # noqa: E402
 
 ARTICLE_CLAIMS = 8
 SOURCES_PER_ARTICLE = 4
@@ -129,7 +130,7 @@ def main() -> None:
         db = folder / "runs.db"
         started = time.monotonic()
         for article in articles:
-            check_article(CheckRequest(article=str(article), out_dir=folder / "out" / article.stem, db=db), settings)
+            check_and_record(CheckRequest(article=str(article), out_dir=folder / "out" / article.stem), settings, db)
         setup = time.monotonic() - started
         before = server.hits()
         command = [

@@ -53,8 +53,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.cues import cue_set  # noqa: E402
-from pipeline.strength import Strength, claim_strength, compare_strength, text_strength  # noqa: E402
+from pipeline.language.cues import cue_set  # noqa: E402
+from pipeline.language.strength import (  # noqa: E402
+    Strength,
+    claim_strength,
+    compare_strength,
+    text_strength,
+)
 
 DATA = ROOT.parent / "shared" / "eval"
 STRENGTHS = ("none", "correlational", "conditional_causal", "causal")

@@ -8,7 +8,7 @@ Run from the repository root (needs the bench extra: `pip install -e '.[bench]'`
 What it does, all on ../shared/eval/check_covid/covidCheck_train_composed+extracted.json:
 
   1. ranker: every sentence of each claim's abstract is a row of RANK_FEATURES (computed by
-     the pipeline's own code, pipeline/ranking.py); a PRIMARY evidence sentence is a
+     the pipeline's own code, pipeline/match/ranking.py); a PRIMARY evidence sentence is a
      positive. A logistic model (scikit-learn, standardised features, L2) is fitted; 5-fold
      cross-validation grouped by abstract gives out-of-fold probabilities, recall@k and MRR.
   2. judge: the annotated sentences become rows of JUDGE_FEATURES (computed with the
@@ -18,7 +18,7 @@ What it does, all on ../shared/eval/check_covid/covidCheck_train_composed+extrac
      neutral (measured worse). A three-way logistic model is fitted the same way, with
      out-of-fold probabilities.
   3. verdict thresholds: the out-of-fold probabilities go through the pipeline's own
-     verdict code (pipeline/verdict.py) for every (support_min, contradict_min) on a grid;
+     verdict code (pipeline/match/verdict.py) for every (support_min, contradict_min) on a grid;
      the pair with the best macro-F1 over SUPPORT / REFUTE / NEI is printed, to be copied
      into configs/default.toml (this script does not write it there).
 
@@ -48,14 +48,28 @@ try:
 except ImportError:  # pragma: no cover - a message, not a traceback
     sys.exit("scikit-learn is needed to fit the models: .venv/bin/pip install -e '.[bench]'")
 
-from evidence_eval import LABELS, TO_LABEL, load_claims, load_corpus, macro_f1, primary, ranking_metrics  # noqa: E402
+from evidence_eval import (  # noqa: E402
+    LABELS,
+    TO_LABEL,
+    load_claims,
+    load_corpus,
+    macro_f1,
+    primary,
+    ranking_metrics,
+)
+
 from pipeline.config import Settings, load_settings  # noqa: E402
-from pipeline.judge import Candidate, LexicalJudge  # noqa: E402
 from pipeline.learned import LinearModel  # noqa: E402
-from pipeline.match_features import JUDGE_FEATURES, RANK_FEATURES, claim_signals  # noqa: E402
-from pipeline.ranking import Ranked, candidate_features, index_passages, judge_feature_rows  # noqa: E402
-from pipeline.retrieval import claim_view  # noqa: E402
-from pipeline.verdict import claim_rows, decide, keep_rows  # noqa: E402
+from pipeline.match.features import JUDGE_FEATURES, RANK_FEATURES, claim_signals  # noqa: E402
+from pipeline.match.judge import Candidate, LexicalJudge  # noqa: E402
+from pipeline.match.ranking import (  # noqa: E402
+    Ranked,
+    candidate_features,
+    index_passages,
+    judge_feature_rows,
+)
+from pipeline.match.retrieval import claim_view  # noqa: E402
+from pipeline.match.verdict import claim_rows, decide, keep_rows  # noqa: E402
 
 MODELS = ROOT / "configs" / "models"
 # A judge whose model is never asked: simulate() hands it out-of-fold probabilities.
@@ -257,7 +271,7 @@ def simulate(rows: Sequence[ClaimRows], infer: Sequence[tuple[list[int], np.ndar
 
 
 def verdicts(states: Sequence[tuple[Any, ...]], settings: Settings) -> list[str]:
-    """Claim labels by the pipeline's own verdict code (pipeline/verdict.py) under `settings`."""
+    """Claim labels by the pipeline's own verdict code (pipeline/match/verdict.py) under `settings`."""
     labels = []
     for signals, index, ranked, answers in states:
         rows = claim_rows(signals, ranked, answers, index, settings)

@@ -17,9 +17,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import match, strength
+from . import match
 from .config import Settings
 from .errors import InputLineError
+from .language import strength
 
 LineHandler = Callable[[Mapping[str, Any], Settings], dict[str, Any]]
 

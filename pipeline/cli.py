@@ -194,7 +194,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from .runner import CheckRequest, check_article
+    from .runner import CheckRequest
+    from .store.record import check_and_record
 
     if args.offline and args.archive:
         raise UsageError("give either --offline or --archive, not both")
@@ -204,11 +205,11 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.no_db and args.db:
         raise UsageError("give either --db PATH or --no-db, not both")
     db = None if args.no_db else _db_path(args)
-    request = CheckRequest(article=args.article, out_dir=args.out, archive=args.archive, offline=args.offline, db=db)
+    request = CheckRequest(article=args.article, out_dir=args.out, archive=args.archive, offline=args.offline)
     progress = SilentProgress() if args.quiet else progress_for(sys.stderr, PROG)
     started = time.monotonic()
     with progress:
-        outcome = check_article(request, settings, progress)
+        outcome = check_and_record(request, settings, db, progress)
     print(_summary_line(outcome.report, outcome.outputs["html"], time.monotonic() - started))
     if args.fail_on and _worst_severity(outcome.report) >= SEVERITY_RANK[args.fail_on]:
         return EXIT_FLAGGED
@@ -221,7 +222,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _run_recheck(args: argparse.Namespace) -> int:
     from .recheck import due_articles, recheck_articles, resolve_articles, system_clock
-    from .report.recheck_report import write_recheck
+    from .recheck.report import write_recheck
     from .store import Store
 
     if args.due and args.articles:
@@ -295,7 +296,7 @@ def _run_watch(args: argparse.Namespace) -> int:
 
 def _run_history(args: argparse.Namespace) -> int:
     from .recheck import compare_runs, resolve_articles
-    from .report.recheck_report import history_document, history_text
+    from .recheck.report import history_document, history_text
     from .store import Store
 
     settings = load_settings()

@@ -77,7 +77,13 @@ class RichProgress(SilentProgress):
     def __init__(self, stream: TextIO) -> None:
         # rich is imported only when a terminal will show the bars.
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._bars = Progress(
             TextColumn("{task.description:<8}"),

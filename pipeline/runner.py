@@ -13,14 +13,13 @@
     6. assess   everything → Flags
     7. graph    the claim–evidence graph, and the summary queries on it
     8. report   report.json / report.md / report.html / graph.graphml, atomically
-    9. record   the run, its snapshots' WARC and its verdicts in the run store (SQLite),
-                when a store is given (`CheckRequest.db`)
 
 Steps 1-2 are `read_article`, step 3 `fetch_sources`, steps 4-7 `analyse`: a re-check
-(pipeline.recheck) runs the same three functions, with conditional requests in step 3, and
-writes its own report and record instead of steps 8-9.
+(pipeline.recheck.rechecker) runs the same three functions, with conditional requests in step 3, and
+writes its own report instead of step 8. Recording a run in the run store is not a stage:
+the store does it with what `check_article` returns (`pipeline.store.check_and_record`).
 
-Each stage is a pure function of the records before it; only steps 1, 3, 8 and 9 touch the
+Each stage is a pure function of the records before it; only steps 1, 3 and 8 touch the
 outside world, and they do it here or in their own modules, never inside a pure stage.
 """
 
@@ -37,10 +36,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import archive, assess, extract, fetch, graph, ingest, match, store
+from . import assess, extract, fetch, graph, ingest, match
 from .config import Settings
+from .errors import (
+    ArchiveError,
+    ArticleError,
+    ArticleFetchError,
+    PipelineError,
+    UsageError,
+)
+from .fetch import archive
 from .progress import Progress, SilentProgress
-from .errors import ArchiveError, ArticleError, ArticleFetchError, PipelineError, UsageError
 from .records import Article, FetchFailure, Reference, Report, Snapshot, Source
 from .report import write_reports
 
@@ -57,23 +63,30 @@ class CheckRequest:
     """What to check and where from.
 
     `archive`: replay sources from this WARC instead of the network. `offline`: the same with
-    the article's default archive (`<article stem>.warc.gz` beside it). `db`: record the
-    run in this store (None: record nothing).
+    the article's default archive (`<article stem>.warc.gz` beside it). Recording the run in
+    the run store is the store's business (`pipeline.store.check_and_record`).
     """
 
     article: str
     out_dir: Path | None = None
     archive: Path | None = None
     offline: bool = False
-    db: Path | None = None
+
+    @property
+    def replayed(self) -> bool:
+        """Whether the sources come from an archive rather than the network."""
+        return self.archive is not None or self.offline
 
 
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
-    """The report of one run and the files written for it."""
+    """The report of one run, the files written for it, and what was fetched (for the run
+    store, which records the run and keeps its archive)."""
 
     report: Report
     outputs: dict[str, Path]
+    fetched: tuple[Snapshot | FetchFailure, ...] = ()
+    archive: Path | None = None
 
 
 def is_url(location: str) -> bool:
@@ -137,11 +150,7 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
     outputs["archive"] = archive_path
     progress.finish("report")
 
-    if request.db is not None:
-        # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
-        record_check(request, report, fetched, archive_path, settings)
-        outputs["db"] = request.db
-    return CheckOutcome(report=report, outputs=outputs)
+    return CheckOutcome(report=report, outputs=outputs, fetched=tuple(fetched), archive=archive_path)
 
 
 def read_article(
@@ -246,31 +255,6 @@ def _analyse(
     report = dataclasses.replace(report, graph_summary=graph.summarize_graph(claim_graph, settings))
     progress.finish("graph")
     return report, claim_graph
-
-
-def record_check(
-    request: CheckRequest,
-    report: Report,
-    fetched: Sequence[Snapshot | FetchFailure],
-    archive_path: Path,
-    settings: Settings,
-) -> store.RunRecord:
-    """Step 9: record a finished check in the store at `request.db`, its WARC kept there."""
-    assert request.db is not None
-    location = stored_location(request.article)
-    with store.Store(request.db, settings.recheck) as runs:
-        kept = runs.adopt_archive(archive_path, report.checked_at, article_slug(location))
-        record = store.run_from_report(
-            report,
-            fetched,
-            location=location,
-            kind="check",
-            mode="replay" if (request.archive or request.offline) else "live",
-            settings_hash=store.settings_fingerprint(settings),
-            archive=kept,
-            extraction=store.extraction_key(settings),
-        )
-        return runs.record_run(record)
 
 
 def stored_location(location: str) -> str:

@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
+from pipeline.language.text import CITATION_MARKER
 from pipeline.records import (
     Article,
     Claim,
@@ -32,7 +33,6 @@ from pipeline.records import (
     SkippedSentence,
     Source,
 )
-from pipeline.text import CITATION_MARKER
 
 CHECKED_AT = "2025-03-04T10:20:30Z"
 

@@ -17,11 +17,17 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from fixture_site import FIXTURES, compare, fixture_article, load_expected, serve_fixture
+from fixture_site import (
+    FIXTURES,
+    compare,
+    fixture_article,
+    load_expected,
+    serve_fixture,
+)
 
-from pipeline.archive_read import read_archive
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.fetch.archive_read import read_archive
 from pipeline.runner import CheckRequest, check_article
 
 DEMO = FIXTURES / "intimacy"

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from factories import (
+    HOSTILE_SCRIPT,
+    WALKING_EXPECTED,
+    evidence,
+    hostile_report,
+    make_article,
+    walking_report,
+)
 from lxml import etree
 
-from factories import HOSTILE_SCRIPT, WALKING_EXPECTED, evidence, hostile_report, make_article, walking_report
 from pipeline.config import Settings, load_settings
 from pipeline.graph import build_graph, summarize_graph, write_graphml
 from pipeline.records import Judgement, Reference, Report

@@ -37,13 +37,13 @@ from hypothesis import strategies as st
 from loopback import LoopbackServer
 from markdown_it import MarkdownIt
 
-from pipeline.archive import ReplayTransport, write_fixture_archive
 from pipeline.config import FetchSettings, Settings, load_settings
 from pipeline.errors import ArticleError
-from pipeline.extract import extract_source
-from pipeline.fetch import fetch_references_sync
+from pipeline.extract.extractor import extract_source
+from pipeline.fetch.archive import ReplayTransport, write_fixture_archive
+from pipeline.fetch.fetcher import fetch_references_sync
 from pipeline.graph import build_graph, summarize_graph
-from pipeline.ingest import parse_article
+from pipeline.ingest.article import parse_article
 from pipeline.records import (
     SOURCE_STATUSES,
     Article,

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from loopback import LoopbackServer, Reply
 
-from pipeline.archive_read import ArchiveIndex
 from pipeline.config import load_settings
+from pipeline.fetch.archive_read import ArchiveIndex
 from pipeline.runner import CheckRequest, check_article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,6 +4,9 @@ All three render the same document (`report_document`, the contract's report.jso
 they cannot disagree on a verdict, an order or a count. `write_reports` renders all three
 first and only then writes each atomically: a failure while rendering leaves the previous
 run's files untouched, and no reader ever sees half a file.
+
+Takes: a finished `Report`. Gives: report.json, report.md and report.html in the run's folder
+(graph.graphml is written by pipeline.graph; recheck.json/.md by pipeline.recheck.report).
 """
 
 from __future__ import annotations

@@ -27,7 +27,13 @@ import jinja2
 from ..config import Settings
 from ..graph import xml_safe_text
 from ..records import SEVERITIES, Report
-from .json_report import at_a_glance, claim_details, flagged_first, report_document, safe_href
+from .json_report import (
+    at_a_glance,
+    claim_details,
+    flagged_first,
+    report_document,
+    safe_href,
+)
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 

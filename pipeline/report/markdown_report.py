@@ -22,7 +22,13 @@ from urllib.parse import quote
 from ..config import Settings
 from ..graph import shorten, xml_safe_text
 from ..records import Report
-from .json_report import at_a_glance, claim_details, flagged_first, report_document, safe_href
+from .json_report import (
+    at_a_glance,
+    claim_details,
+    flagged_first,
+    report_document,
+    safe_href,
+)
 
 _WHITESPACE = re.compile(r"\s+")
 # Characters that start inline markup anywhere (emphasis, code, links, HTML, entities, table

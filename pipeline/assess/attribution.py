@@ -1,0 +1,178 @@
+"""MISATTRIBUTION: the claim names an outlet or body that is not among its cited sources,
+or whose cited source does not say what the claim attributes to it.
+
+Finding the names (no list of outlets: any name, by its position in the sentence):
+  - the subject of a reporting verb: the run of capitalised words (joined by "and", "&",
+    commas and name function words such as "for", "of") just before "highlight", "argue",
+    "notes"..., with "both"/"also"/"likewise" allowed between ("Healthline and ISSM both
+    highlight", "SELF and Choosing Therapy argue"), and "<Name> and other sources note";
+  - the name after an introducer ("according to the WHO").
+  A lone capitalised word opening the sentence ("Multiple guides emphasise") is a name only
+  when it cannot be an ordinary word: all capitals, inner capitals (NaturalCycles), or joined
+  to another name.
+
+Matching a name to a source (`names_source`): the same squashed name, acronym or initials
+(ISSM ↔ International Society for Sexual Medicine) of any name the source goes by (its
+publisher, journal, the names its page gives itself: site name, schema.org publisher, <title>
+suffix, copyright holder), an author's surname, a host label (Healthline ↔ healthline.com,
+Choosing Therapy ↔ choosingtherapy.com; only when the address names a site, not 127.0.0.1),
+or the name inside the source's title.
+
+Only what can be verified is flagged. A named outlet that no cited source goes by is a
+MISATTRIBUTION (high) unless a cited source could not be read and may be that outlet: its
+reference entry names it, or nothing tells who it is (no address naming a site, no publisher
+in the article's reference entry). Then SOURCE_UNAVAILABLE already says the claim cannot be
+checked there; asserting a misattribution from a page nobody read would be a guess.
+
+Whether the source says it: the clause of the sentence that names the outlet (split at ";"
+and ":", so "...; X and Y both recommend Z" is judged on "X and Y both recommend Z") is judged
+against that source's passages alone with match's `judge_passages`; anything less than
+partial support is a MISATTRIBUTION naming the outlet. A clause that is mostly a quotation
+("X describes it as '...'") is left to MISQUOTE, which checks the quoted words themselves.
+(Name finding: outlets.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from ..language.cues import initials, reference_parts, squash
+from ..language.domains import address_names_site
+from ..language.outlets import Mention, author_surnames, named_outlets, source_names
+from ..match.matcher import judge_passages
+from ..records import Flag, Source
+from .context import ClaimContext, cite
+
+
+def _names_of(source: Source, context: ClaimContext) -> frozenset[str]:
+    """The names `source` goes by: the run's precomputed ones, else worked out here."""
+    known = context.source_names.get(source.id)
+    return known if known is not None else source_names(source, context.settings)
+
+
+def names_source(name: str, source: Source, context: ClaimContext) -> bool:
+    """Whether `name` is a name `source` goes by (see the module docstring)."""
+    squashed = squash(name)
+    if not squashed:
+        return False
+    known = _names_of(source, context)
+    function_words = context.settings.lexicon("attribution").get("name_function_words", {}).get("cues", [])
+    if squashed in known or any(acronym in known for acronym in initials(name, function_words)):
+        return True
+    if squashed in author_surnames(source):
+        return True  # "Halvorsen and colleagues found" for a paper by Halvorsen I et al.
+    if len(squashed) >= 5 and any(len(other) >= 5 and fuzz.ratio(squashed, other) >= 90 for other in known):
+        return True
+    title_words = {squash(word) for word in re.findall(r"[^\W_]+", source.title)}
+    return squashed in title_words or (len(squashed) >= 5 and squashed in squash(source.title))
+
+
+def _listed_as(name: str, entry: str, context: ClaimContext) -> bool:
+    """Whether the article's own reference entry (title, publisher as the writer listed
+    them) names `name`: "... American Academy of Sleep Medicine" names "AASM"."""
+    squashed = squash(name)
+    if not squashed or not entry:
+        return False
+    if len(squashed) >= 4 and squashed in squash(entry):
+        return True
+    function_words = context.settings.lexicon("attribution").get("name_function_words", {}).get("cues", [])
+    pieces = [piece for piece in re.split(r"[.,;:|()\[\]–—]+\s*|\s+-\s+", entry) if piece.strip()]
+    return any(squashed in initials(piece, function_words) for piece in pieces)
+
+
+def _publishers_listed(entry: str, function_words: list[str]) -> list[str]:
+    """The publisher names a reference entry gives after its title: title-case pieces other
+    than the first ("Insomnia and CBT-I. Lakeside Sleep Clinic" → ["Lakeside Sleep Clinic"];
+    "Melatonin – NHS" → ["NHS"]; a journal name before its volume counts too)."""
+    skip = {word.lower() for word in function_words}
+    names = []
+    for piece in reference_parts(entry)[1:]:
+        piece = re.sub(r"[\s\d;:().,/-]+$", "", piece)  # "Nutrients 2024;16(7):1043" → "Nutrients"
+        words = re.findall(r"[^\W_][\w'’&-]*", piece)
+        if words and len(words) <= 8 and all(w[0].isupper() or w.lower() in skip for w in words):
+            names.append(piece)
+    return names
+
+
+def _unread_may_be(name: str, source_id: str, context: ClaimContext) -> bool:
+    """Whether the unread cited source `source_id` may be the outlet `name`: its reference
+    entry names it, or nothing says who it is. A source is ruled out when its address names
+    another site (its host labels were already compared by `names_source`) or when the
+    article's own reference entry gives another publisher ("... Depression Action"): then the
+    article itself does not credit that outlet, and that much can be checked."""
+    reference = context.references.get(source_id)
+    entry = reference.title if reference is not None else ""
+    if _listed_as(name, entry, context):
+        return True
+    function_words = context.settings.lexicon("attribution").get("name_function_words", {}).get("cues", [])
+    if _publishers_listed(entry, function_words):
+        return False
+    source = context.sources.get(source_id)
+    address = (source.final_url or source.url) if source is not None else reference.url if reference else ""
+    return not address_names_site(address)
+
+
+_CLAUSE_SPLIT = re.compile(r"[;:]\s+")
+# A quotation in double quotes, straight or curly.
+_QUOTED = re.compile(r"[“\"][^”\"]+[”\"]")
+# A clause shorter than this (in words, the outlet's name left out) says too little to be
+# judged alone; the whole sentence is judged instead.
+_MIN_CLAUSE_WORDS = 5
+
+
+def _clause_of(text: str, mention: Mention) -> str:
+    """The clause of `text` that names `mention` (split at ";" and ":"), or the whole text
+    when that clause is too short to say anything by itself."""
+    start = 0
+    for piece in _CLAUSE_SPLIT.split(text):
+        position = text.find(piece, start)
+        end = position + len(piece)
+        if position <= mention.start < end:
+            rest = piece.replace(mention.name, " ")
+            return piece if len(rest.split()) >= _MIN_CLAUSE_WORDS else text
+        start = end
+    return text
+
+
+def misattribution(context: ClaimContext) -> list[Flag]:
+    """Named outlets that are not cited, or whose cited source does not say the claim."""
+    known = frozenset().union(*(_names_of(source, context) | author_surnames(source)
+                                for source in context.sources.values()))
+    mentions = named_outlets(context.claim.text, context.settings.lexicon("attribution"), known)
+    if not mentions:
+        return []
+    cited = [context.sources[sid] for sid in context.cited_ids if sid in context.sources]
+    flags: list[Flag] = []
+    for mention in mentions:
+        matched = [source for source in cited if names_source(mention.name, source, context)]
+        if not matched and any(_unread_may_be(mention.name, sid, context) for sid in context.unreadable_ids):
+            continue  # the outlet may be the source that could not be read: SOURCE_UNAVAILABLE says so
+        if not matched:
+            elsewhere = [source.id for source in context.sources.values()
+                         if source.id not in context.cited_ids and names_source(mention.name, source, context)]
+            also = f" ({mention.name} is source {cite(elsewhere)}, cited elsewhere)" if elsewhere else ""
+            cited_text = f"the sources it cites ({cite(list(context.cited_ids))})" if context.cited_ids else "its sources (it cites none)"
+            flags.append(context.flag("MISATTRIBUTION", "high",
+                                      f'The claim names "{mention.name}", which is not among {cited_text}{also}.'))
+            continue
+        clause = _clause_of(context.claim.text, mention)
+        unquoted = _QUOTED.sub(" ", clause).replace(mention.name, " ")
+        if _QUOTED.search(clause) and len(re.findall(r"[^\W_]+", unquoted)) < _MIN_CLAUSE_WORDS:
+            continue  # what it attributes is a quotation ("X calls it '...'"): MISQUOTE checks the words
+        for source in matched:
+            if source.status != "ok" or not source.passages:
+                continue  # SOURCE_UNAVAILABLE says why it cannot be checked
+            # What the sentence attributes to this outlet is the clause that names it ("...;
+            # X and Y both recommend Z"), judged against this source's passages alone.
+            judged = judge_passages(clause, [passage.text for passage in source.passages], context.settings)
+            if judged.verdict in ("supported", "partially_supported"):
+                continue
+            best = source.passages[judged.ranking[0]] if judged.ranking else None
+            share = f"its closest passage scores {judged.scores[judged.ranking[0]]:.2f}" if best else "it has no text"
+            flags.append(Flag(context.claim.id, "MISATTRIBUTION", "medium",
+                              f'The claim attributes this to "{mention.name}", but its cited source [{source.id}] '
+                              f"does not say it ({share}).", source.id, best.id if best else "",
+                              best.text if best else ""))
+    return flags

@@ -1,0 +1,263 @@
+"""Checks on who a claim speaks of and what backs it: GENERALIZATION, COMMERCIAL_ONLY.
+
+GENERALIZATION: the evidence is about a restricted group — a patient group ("women with
+vaginismus"), one sex, an age band, animals or cells — and the claim does not carry that
+restriction. The group is read from the backing passages (sentence and context window) and
+from the cited source's title (for sources that are not studies, only the title: a guide
+mentions groups in passing), with the cue lists of population.toml: a group noun plus the
+words that extend it ("with vaginismus", "aged 65"). The claim carries the restriction when it
+names the group's words (synonyms count: "female" for "women"), or when another cited source
+about people in general backs it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..language.cues import cue_set, term_analyzer, tokenize
+from ..language.strength import claim_strength
+from ..language.text import STOPWORDS
+from ..records import Evidence, Flag
+from .context import ClaimContext, cite
+from .wording import distances_itself, inside_quotes
+
+# Words before a group noun that may describe it ("retired", "older", "pregnant").
+_DESCRIBING_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """A restricted group named in evidence: the phrase as written, its term keys, the key of
+    its group noun ("women") and the keys of the condition after it ("vaginismus")."""
+
+    phrase: str
+    keys: frozenset[str]
+    nonhuman: bool
+    head: frozenset[str] = frozenset()
+    condition: frozenset[str] = frozenset()
+    start: int = 0  # character offset of the phrase in the text it was read from
+
+    def kept_by(self, claim_keys: frozenset[str]) -> bool:
+        """Whether a claim with these term keys keeps to this group: it names the group and,
+        when the group has a condition, at least one word of it. (Describing words such as
+        "retired" or "lifelong" may be dropped without widening the claim much.)"""
+        return bool(self.head & claim_keys) and (not self.condition or bool(self.condition & claim_keys))
+
+
+def populations(text: str, context: ClaimContext) -> list[Population]:
+    """The restricted groups `text` names ("women with vaginismus", "mice")."""
+    lexicon = context.settings.lexicon("population")
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    extend = int(lexicon.get("extenders", {}).get("extend_words", 3))
+    tokens = tokenize(text)
+    hits = cue_set(lexicon, "groups", "nonhuman", "extenders").find(text)
+    extender_at = {hit.first_token for hit in hits if hit.group == "extenders"}
+    # Small words inside a condition ("with a diagnosis of depression") that do not end it.
+    inner = frozenset(lexicon.get("extenders", {}).get("inner_words", ()))
+    found: list[Population] = []
+    for hit in hits:
+        if hit.group not in ("groups", "nonhuman"):
+            continue
+        last = hit.last_token
+        # "women with vaginismus", "adults aged 65 to 80": extend over the condition words.
+        ends_with_extender = tokens[last].stem in _extender_stems(context)
+        if last + 1 in extender_at or ends_with_extender:
+            position = last + 1
+            taken = 0
+            while position < len(tokens) and taken < extend:
+                between = text[tokens[position - 1].end : tokens[position].start]
+                if any(mark in between for mark in ",;:.()"):
+                    break
+                word = tokens[position].word
+                if word in inner and position + 1 < len(tokens) and tokens[position + 1].word not in STOPWORDS:
+                    position += 1  # "with a diagnosis", "diagnosis of depression": read on
+                    continue
+                if word in STOPWORDS and position not in extender_at:
+                    break  # "people with kidney disease should speak": the group ends at "should"
+                if position not in extender_at:
+                    taken += 1
+                last = position
+                position += 1
+        first = hit.first_token
+        # "retired men", "older women": describing words before the group noun belong to it.
+        while first > hit.first_token - _DESCRIBING_WORDS and first > 0:
+            previous = tokens[first - 1]
+            between = text[previous.end : tokens[first].start]
+            if previous.word in STOPWORDS or not previous.word.isalpha() or any(mark in between for mark in ",;:.()"):
+                break
+            first -= 1
+        phrase = text[tokens[first].start : tokens[last].end]
+        extenders = _extender_keys(context)
+        keys = frozenset(term.key for term in analyzer.terms(phrase)) - extenders
+        head = frozenset(term.key for term in analyzer.terms(hit.surface)) - extenders
+        condition_text = text[tokens[hit.last_token].end : tokens[last].end] if last > hit.last_token else ""
+        condition = frozenset(term.key for term in analyzer.terms(condition_text)) - extenders
+        if ends_with_extender:
+            if not condition:
+                continue  # "participants with" and nothing after: no restriction read
+            # "participants with X", "people with X": the noun means anyone, so any word for
+            # people in the claim names it ("people without a diagnosis" for "participants with
+            # a diagnosis"); the condition is the restriction.
+            keys = keys - head  # the editor is told the condition it drops, not "participants"
+            head = head | _general_keys(context)
+        found.append(Population(phrase, keys, hit.group == "nonhuman", head, condition, tokens[first].start))
+    return found
+
+
+def _general_keys(context: ClaimContext) -> frozenset[str]:
+    lexicon = context.settings.lexicon("population")
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    return frozenset(term.key for cue in lexicon.get("general", {}).get("cues", []) for term in analyzer.terms(cue))
+
+
+def _extender_stems(context: ClaimContext) -> frozenset[str]:
+    lexicon = context.settings.lexicon("population")
+    return frozenset(token.stem for cue in lexicon.get("extenders", {}).get("cues", []) for token in tokenize(cue))
+
+
+def _extender_keys(context: ClaimContext) -> frozenset[str]:
+    lexicon = context.settings.lexicon("population")
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    return frozenset(analyzer.key(token.stem) for cue in lexicon.get("extenders", {}).get("cues", [])
+                     for token in tokenize(cue))
+
+
+def generalization(context: ClaimContext) -> list[Flag]:
+    """Evidence about a restricted group stated of people in general (see module docstring)."""
+    if not context.backing:
+        return []
+    # Only a claim that states a finding can widen it: a relationship stated by an explicit
+    # cause or association cue (not a mere "more"/"differences").
+    strength = claim_strength(context.claim.text, context.settings.lexicon("strength"))
+    stated = cue_set(context.settings.lexicon("strength"), "causal", "correlational").find(context.claim.text)
+    if strength.label == "none" or not stated:
+        return []
+    opening = cue_set(context.settings.lexicon("population"), "anaphora").find(context.claim.text)
+    if opening and opening[0].first_token == 0:
+        return []  # "The effect was modest": the scope is the previous sentence's
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    claim_keys = analyzer.term_keys(context.claim.text)
+    lexicon = context.settings.lexicon("population")
+    qualified = bool(cue_set(lexicon, "qualifiers").find(context.claim.text))
+    claim_nonhuman = any(group.nonhuman for group in populations(context.claim.text, context))
+    # The first backing source whose evidence is about a restricted group the claim drops.
+    restricted: tuple[Evidence, Population, str] | None = None
+    for row in context.best_per_source():
+        passage = context.passage(row)
+        source = context.sources.get(row.source_id)
+        if passage is None or source is None:
+            continue
+        # A study's passages describe its sample; a guide's passages mention groups in
+        # passing ("many women find..."), so for those only the title restricts the scope.
+        is_study = source.kind == "peer_reviewed"
+        places = [(source.title, "title")]
+        if is_study:
+            places.append((passage.context or passage.text, "passage"))
+        groups = [(group, where) for text, where in places for group in populations(text, context)]
+        nonhuman = [d for d in source.study_designs if d in context.settings.assess.nonhuman_designs]
+        if nonhuman and not claim_nonhuman and not any(group.nonhuman for group, _ in groups):
+            # An animal or cell study whose passages never say "mice": its design says it.
+            design = nonhuman[0].replace("_", " ")
+            groups.insert(0, (Population(f"{design} research", frozenset({nonhuman[0]}), True), "study design"))
+        # A cited source about people in general that backs the claim as well: the claim's
+        # scope rests on it, not only on the restricted study ("walking is linked with lower
+        # blood pressure" cited to a guideline and to a study of older women).
+        if not groups:
+            return []
+        # The claim keeps the source's scope if it names any of the groups the source names.
+        kept = [group for group, _ in groups if group.kept_by(claim_keys)]
+        if kept:
+            example = _given_as_example(context, kept)
+            if example is None:
+                continue
+            cue, group = example
+            return [context.flag(
+                "GENERALIZATION", "medium",
+                f'The evidence from [{row.source_id}] is about "{group.phrase}", but the claim gives them only as '
+                f'an example ("{cue}") of a wider group.', row)]
+        restricted = restricted or (row, *groups[0])
+    if restricted is None:
+        return []
+    row, group, where = restricted
+    # The claim names the group ("women") but drops part of it ("with hypertension"): low.
+    covered = (group.head or group.keys) & claim_keys
+    if group.nonhuman:
+        severity = "high"
+    elif covered or qualified:
+        severity = "low"
+    else:
+        severity = "medium"
+    missing = ", ".join(f'"{word}"' for word in _words_of(group, claim_keys, context))
+    absent = f" (no {missing})" if missing else ""
+    return [context.flag(
+        "GENERALIZATION", severity,
+        f'The evidence from [{row.source_id}] is about "{group.phrase}" (its {where}), but the claim '
+        f"does not say so{absent}.", row)]
+
+
+def _given_as_example(context: ClaimContext, groups: list[Population]) -> tuple[str, Population] | None:
+    """(cue, group) when the claim names one of `groups` right after an example cue ("such
+    as women with vaginismus"): the claim is then about a wider group."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("population")
+    reach = int(lexicon.get("examples", {}).get("reach", 3))
+    cues = cue_set(lexicon, "examples").find(text)
+    tokens = tokenize(text)
+    for mention in populations(text, context):
+        if not any(mention.head & group.head for group in groups):
+            continue
+        for cue in cues:
+            words_between = sum(1 for token in tokens if cue.end <= token.start < mention.start)
+            if cue.end <= mention.start and words_between <= reach:
+                group = next(group for group in groups if mention.head & group.head)
+                return cue.surface, group
+    return None
+
+
+def _words_of(group: Population, claim_keys: frozenset[str], context: ClaimContext) -> list[str]:
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    return [term.word for term in analyzer.terms(group.phrase) if term.key in group.keys - claim_keys]
+
+
+def commercial_only(context: ClaimContext) -> list[Flag]:
+    """A health-effect claim whose only backing sources sell what they write about."""
+    if not context.backing:
+        return []
+    text = context.claim.text
+    superiority = context.settings.lexicon("superiority")
+    if context.judgement.verdict == "unverifiable" or distances_itself(text, superiority):
+        return []  # an absence claim, or a sentence that reports the assertion critically
+    if cue_set(superiority, "reporting").find(text):
+        return []  # "shops claim that...": the sentence reports the vendors' assertion, not its own
+    strength = claim_strength(text, context.settings.lexicon("strength"))
+    health = cue_set(context.settings.lexicon("strength"), "health_effect").find(text)
+    if strength.label in ("none",) and not health:
+        return []
+    # 'describes its capsules as "clinically proven to lift your mood"': the health claim is
+    # the seller's words, quoted; the sentence reports them (MISQUOTE checks the quote).
+    quoted = all(inside_quotes(text, hit.start) for hit in health) and (
+        strength.label == "none" or inside_quotes(text, strength.cue_start))
+    if quoted:
+        return []
+    behind: tuple[Evidence, ...] = context.best_per_source()
+    kinds = context.kinds(tuple(row.source_id for row in behind))
+    commercial = tuple(context.settings.assess.commercial_kinds)
+    if not kinds or not all(kind in commercial for kind in kinds):
+        return []
+    if context.unread_not_of_kinds(commercial):
+        return []  # a cited source that could not be read may back it: "only commercial" is unsure
+    ids = tuple(row.source_id for row in behind)
+    # Quote what makes it a health claim: a comparison, else the effect verb, else the outcome.
+    compared = cue_set(superiority, "cues").find(text)
+    effect = strength.cue if strength.label in ("causal", "conditional_causal") else ""
+    around = [hit for hit in compared if effect and hit.start <= strength.cue_start < hit.end]
+    cue = (around[0].surface if around else effect) or (compared[0].surface if compared else "") or (
+        health[0].surface if health else strength.cue)
+    # Point at the commercial passage that states an effect, when one of the rows does.
+    lexicon = context.settings.lexicon("strength")
+    stating = [row for row in context.backing
+               if claim_strength(context.passage_text(row), lexicon).label != "none"
+               or cue_set(lexicon, "health_effect").find(context.passage_text(row))]
+    return [context.flag("COMMERCIAL_ONLY", "medium",
+                         f'This health claim ("{cue}") rests only on commercial sources ({cite(ids)}), '
+                         "which sell what they write about.", stating[0] if stating else behind[0])]

@@ -1,0 +1,395 @@
+"""Numbers in prose, read and normalised so a claim's number can be compared with a source's.
+
+    "400 to 420 mg" = "400–420 mg" = "between 400 and 420 milligrams"   (a range, mass)
+    "one in five" = "1 in 5" = "20%" = "a fifth"                         (a proportion, 0.2)
+    "32,441 women", "thirty-two participants", "(n = 151)"               (counts of a kind)
+    "in 2019"                                                            (a year)
+    "aged 65 to 85", "a 70-year-old"                                     (ages)
+    "half an hour" = "30 minutes"                                        (fractions of a unit)
+    "0.4 g" = "400 mg"                                                   (units converted)
+
+Every reading is a `Quantity`: a value (and the top of a range) in its dimension's base unit,
+a kind, a unit, the text as written and how precise it was written. Two quantities are
+`comparable` when of the same kind and unit, and `agree` when their intervals overlap within
+the precision written ("about 20%" agrees with 19.6%; a single value inside a range agrees
+with the range). Number words and units live in configs/lexicons/numbers.toml.
+
+What is not read as a number, on purpose: digits glued to letters ("COVID-19", "B12",
+"type 2"), ordinals ("3rd"), and written numbers that count nothing ("one of the ways"),
+which are too common in prose to be facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..memo import once_per_object
+from .text import STOPWORDS, normalize
+
+# Kinds of quantity. Only quantities of one kind (and unit) are ever compared.
+PROPORTION = "proportion"  # percentages, "one in five", "a third"
+MEASURE = "measure"  # a value with a unit of measurement (unit = dimension: mass, time...)
+COUNT = "count"  # a number of things of one kind (unit = the kind: women, studies...)
+YEAR = "year"
+AGE = "age"  # "aged 65 to 85", "a 70-year-old": years of age, apart from durations
+NUMBER = "number"  # a bare number followed by a word (unit = that word)
+
+_TOKEN = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
+    r"|(?P<sym>[%–—/=-])",
+    re.UNICODE,
+)
+_RANGE_WORDS = {"to", "-", "–", "—"}
+_ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
+# How far (in tokens) a count noun may stand from its number: "32 healthy adult women".
+_COUNT_GAP = 2
+# Written ratios and bare ratios are approximate by nature ("one in five" for 19–21%).
+_RATIO_TOLERANCE = 0.05
+# The widest precision a written number may have, as a share of its value (see `step`).
+_WHOLE_SHARE = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One number read from text. `value`/`high` are in the base unit of the dimension
+    (proportions as fractions: 20% → 0.2); `high` is None unless a range. `tolerance` is the
+    half-width of the precision it was written with, in the same unit."""
+
+    value: float
+    kind: str
+    unit: str
+    text: str
+    start: int
+    end: int
+    high: float | None = None
+    tolerance: float = 0.0
+
+    @property
+    def low_high(self) -> tuple[float, float]:
+        """The interval the quantity stands for."""
+        return (self.value, self.high if self.high is not None else self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    text: str
+    kind: str  # "num" | "word" | "sym"
+    start: int
+    end: int
+
+
+class NumberReader:
+    """Reads quantities from text with one numbers lexicon (compiled once)."""
+
+    def __init__(self, lexicon: Mapping[str, Any]) -> None:
+        """`lexicon` is the parsed numbers.toml (words, multipliers, fractions, units...)."""
+        self._words = {k.lower(): float(v) for k, v in lexicon.get("words", {}).items()}
+        self._multipliers = {k.lower(): float(v) for k, v in lexicon.get("multipliers", {}).items()}
+        self._fractions = {k.lower(): float(v) for k, v in lexicon.get("fractions", {}).items()}
+        percent = lexicon.get("percent", {})
+        self._percent = [_split(alias) for alias in percent.get("words", [])]
+        self._points = [_split(alias) for alias in percent.get("points", [])]
+        # (alias tokens, dimension, scale), longest alias first.
+        self._units: list[tuple[tuple[str, ...], str, float]] = []
+        for spec in lexicon.get("units", {}).values():
+            for alias in spec.get("aliases", []):
+                self._units.append((_split(alias), str(spec["dimension"]), float(spec["scale"])))
+        self._units.sort(key=lambda unit: -len(unit[0]))
+        # The same, by first word: a number is followed by a unit or not in one dictionary look-up.
+        self._units_by_first: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+        for unit in self._units:
+            self._units_by_first.setdefault(unit[0][0], []).append(unit)
+        self._cache: dict[str, tuple[Quantity, ...]] = {}
+        self._sample_group = str(lexicon.get("sample", {}).get("group", "people"))
+        self._age_words = {word.lower() for word in lexicon.get("age", {}).get("words", [])}
+        self._counts = {
+            noun.lower(): group for group, nouns in lexicon.get("counts", {}).items() for noun in nouns
+        }
+
+    def read(self, text: str) -> tuple[Quantity, ...]:
+        """Every quantity in `text`, in order (remembered: sources are read once per claim)."""
+        cached = self._cache.get(text)
+        if cached is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            cached = self._cache[text] = self._read(text)
+        return cached
+
+    def _read(self, text: str) -> tuple[Quantity, ...]:
+        plain = normalize(text)
+        toks = [
+            _Tok(m.group(), m.lastgroup or "sym", m.start(), m.end()) for m in _TOKEN.finditer(plain)
+        ]
+        found: list[Quantity] = []
+        index = 0
+        while index < len(toks):
+            reading = self._quantity_at(plain, toks, index)
+            if reading is None:
+                index += 1
+                continue
+            quantity, index = reading
+            found.append(quantity)
+        return tuple(found)
+
+    # ── the grammar ──────────────────────────────────────────────────────────────────────
+
+    def _quantity_at(self, text: str, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+        start_tok = toks[index]
+        if start_tok.kind == "num" and (_glued(text, start_tok) or not self._suffix_ok(toks, index)):
+            return None
+        # "between 400 and 420 mg"
+        between = start_tok.text.lower() == "between"
+        first = index + 1 if between else index
+        number = self._number_at(toks, first)
+        if number is None:
+            # "half of", "a third of": a proportion on its own.
+            return self._lone_fraction(toks, index)
+        value, decimals, after, written = number
+        high: float | None = None
+        joiners = {"and"} if between else _RANGE_WORDS
+        if after + 1 < len(toks) and toks[after].text.lower() in joiners:
+            second = self._number_at(toks, after + 1)
+            if second is not None and second[0] >= value:
+                high, decimals2, after, _ = second
+                decimals = max(decimals, decimals2)
+        elif between:
+            return None
+        # "one in five", "2 out of 3"
+        ratio = self._ratio_after(toks, after)
+        if ratio is not None and high is None:
+            denominator, after = ratio
+            if denominator:
+                return self._make(text, toks, index, after, value / denominator, None, PROPORTION, "",
+                                  _RATIO_TOLERANCE * value / denominator)
+        # "two thirds", "one-fifth"
+        fraction = self._fraction_after(toks, after)
+        if fraction is not None and high is None:
+            part, after = fraction
+            return self._make(text, toks, index, after, value * part, None, PROPORTION, "",
+                              _RATIO_TOLERANCE * value * part)
+        # Half the last digit written ("20%" is 19.5-20.5%), but a whole number below two is
+        # not that loose: "one hour" means about sixty minutes, never "half an hour".
+        step = min(10.0 ** -decimals / 2, _WHOLE_SHARE * value) if value else 10.0 ** -decimals / 2
+        percent_end = self._alias_after(toks, after, self._percent)
+        if percent_end is not None and self._alias_after(toks, after, self._points) is None:
+            return self._make(text, toks, index, percent_end, value / 100, _div(high, 100), PROPORTION, "",
+                              step / 100)
+        if first >= 2 and toks[first - 1].text == "=" and toks[first - 2].text.lower() == "n":
+            # "(n = 151)": a sample size, counted as people.
+            return self._make(text, toks, first - 2, after, value, high, COUNT, self._sample_group, step)
+        if self._age_before(toks, first):
+            # "aged 65 to 85 (years)": ages compare with ages, not with durations.
+            unit = self._unit_after(toks, after)
+            after = unit[2] if unit is not None and unit[0] == "time" else after
+            return self._make(text, toks, index, after, value, high, AGE, "years", step)
+        unit = self._unit_after(toks, after)
+        if unit is not None:
+            dimension, scale, after = unit
+            if dimension == "time" and after < len(toks) and toks[after].text.lower() == "old":
+                return self._make(text, toks, index, after + 1, value, high, AGE, "years", step)
+            return self._make(text, toks, index, after, value * scale, _mul(high, scale), MEASURE, dimension,
+                              step * scale)
+        raw = toks[first].text
+        is_year = high is None and decimals == 0 and len(raw) == 4 and 1800 <= value <= 2100 and not written
+        count = self._count_after(toks, after)
+        if count is not None and not (is_year and count[1] > after + 1):
+            group, after = count
+            return self._make(text, toks, index, after, value, high, COUNT, group, step)
+        if written:
+            return None  # a written number that counts nothing named: too common to be a fact
+        if is_year:
+            return self._make(text, toks, index, after, value, None, YEAR, "", 0.0)
+        adjacent = after < len(toks) and not text[toks[after - 1].end : toks[after].start].strip()
+        if adjacent and toks[after].kind == "word" and toks[after].text.lower() not in _ORDINAL_SUFFIXES:
+            noun = toks[after].text.lower()
+            return self._make(text, toks, index, after + 1, value, high, NUMBER, noun, step)
+        return self._make(text, toks, index, after, value, high, NUMBER, "", step)
+
+    def _age_before(self, toks: list[_Tok], index: int) -> bool:
+        """Whether the number at `index` follows an age word ("aged", "age", "ages")."""
+        if index == 0:
+            return False
+        return toks[index - 1].text.lower() in self._age_words
+
+    def _suffix_ok(self, toks: list[_Tok], index: int) -> bool:
+        """Letters glued to digits must be a unit ("5mg") or an ordinal ("3rd", read as no
+        number later), not a name ("3D", "5G")."""
+        if index + 1 >= len(toks) or toks[index + 1].start != toks[index].end or toks[index + 1].kind != "word":
+            return True
+        word = toks[index + 1].text.lower()
+        return word in _ORDINAL_SUFFIXES or word in self._units_by_first or word in self._multipliers
+
+    def _number_at(self, toks: list[_Tok], index: int) -> tuple[float, int, int, bool] | None:
+        """(value, decimals written, index after, written in words) of a number at `index`."""
+        if index >= len(toks):
+            return None
+        tok = toks[index]
+        if tok.kind == "num":
+            if index + 1 < len(toks) and toks[index + 1].text.lower() in _ORDINAL_SUFFIXES and toks[index + 1].start == tok.end:
+                return None
+            value = float(tok.text.replace(",", ""))
+            decimals = len(tok.text.split(".")[1]) if "." in tok.text else 0
+            after = index + 1
+            if after < len(toks) and toks[after].text.lower() in self._multipliers:
+                value *= self._multipliers[toks[after].text.lower()]
+                after += 1
+            return value, decimals, after, False
+        word = tok.text.lower()
+        if word not in self._words:
+            return None
+        value = self._words[word]
+        after = index + 1
+        # "twenty-three", "twenty three"
+        if value >= 20 and value % 10 == 0 and after < len(toks):
+            hop = after + 1 if toks[after].text == "-" else after
+            if hop < len(toks) and toks[hop].text.lower() in self._words and self._words[toks[hop].text.lower()] < 10:
+                value += self._words[toks[hop].text.lower()]
+                after = hop + 1
+        while after < len(toks) and toks[after].text.lower() in self._multipliers:
+            value *= self._multipliers[toks[after].text.lower()]
+            after += 1
+        return value, 0, after, True
+
+    def _lone_fraction(self, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+        tok = toks[index]
+        word = tok.text.lower()
+        start = index
+        if word in ("a", "an", "one") and index + 1 < len(toks):
+            index += 1
+            word = toks[index].text.lower()
+        if word not in self._fractions or word.endswith("s") or (start == index and word != "half"):
+            return None
+        value = self._fractions[word]
+        # "half an hour", "a quarter of an hour": a fraction of a unit.
+        hop = index + 1
+        if hop < len(toks) and toks[hop].text.lower() == "of":
+            hop += 1
+        if hop < len(toks) and toks[hop].text.lower() in ("a", "an"):
+            unit = self._unit_after(toks, hop + 1)
+            if unit is not None:
+                dimension, scale, after = unit
+                return Quantity(value * scale, MEASURE, dimension, _span(toks, start, after), toks[start].start,
+                                toks[after - 1].end, None, _RATIO_TOLERANCE * value * scale), after
+        # A change by a share: "cut in half", "reduced by half" (50%).
+        if word == "half" and start == index and index > 0 and toks[index - 1].text.lower() in ("in", "by"):
+            return Quantity(value, PROPORTION, "", _span(toks, index - 1, index + 1), toks[index - 1].start,
+                            tok.end, None, _RATIO_TOLERANCE * value), index + 1
+        # Otherwise only as a share of something ("half of", "a third of"), not "the first half".
+        if index + 1 >= len(toks) or toks[index + 1].text.lower() != "of":
+            return None
+        return Quantity(value, PROPORTION, "", _span(toks, start, index + 1), toks[start].start,
+                        toks[index].end, None, _RATIO_TOLERANCE * value), index + 1
+
+    def _ratio_after(self, toks: list[_Tok], index: int) -> tuple[float, int] | None:
+        if index < len(toks) and toks[index].text.lower() == "in":
+            hop = index + 1
+        elif index + 1 < len(toks) and toks[index].text.lower() == "out" and toks[index + 1].text.lower() == "of":
+            hop = index + 2
+        else:
+            return None
+        number = self._number_at(toks, hop)
+        if number is None or number[0] == 0:
+            return None
+        return number[0], number[2]
+
+    def _fraction_after(self, toks: list[_Tok], index: int) -> tuple[float, int] | None:
+        hop = index + 1 if index < len(toks) and toks[index].text == "-" else index
+        if hop < len(toks) and toks[hop].text.lower() in self._fractions:
+            return self._fractions[toks[hop].text.lower()], hop + 1
+        return None
+
+    def _alias_after(self, toks: list[_Tok], index: int, aliases: Sequence[tuple[str, ...]]) -> int | None:
+        for alias in sorted(aliases, key=len, reverse=True):
+            end = index + len(alias)
+            if end <= len(toks) and all(toks[index + i].text.lower() == part for i, part in enumerate(alias)):
+                return end
+        return None
+
+    def _unit_after(self, toks: list[_Tok], index: int) -> tuple[str, float, int] | None:
+        if index >= len(toks):
+            return None
+        for alias, dimension, scale in self._units_by_first.get(toks[index].text.lower(), ()):
+            end = index + len(alias)
+            if end <= len(toks) and all(toks[index + i].text.lower() == part for i, part in enumerate(alias)):
+                # A one-letter unit ("g", "l", "h", "s") only when glued or alone: "5 g" yes,
+                # "5 s" as in "the 1950 s" is rare, but "a" or "i" are never units.
+                return dimension, scale, end
+        return None
+
+    def _count_after(self, toks: list[_Tok], index: int) -> tuple[str, int] | None:
+        for hop in range(index, min(index + _COUNT_GAP + 1, len(toks))):
+            word = toks[hop].text.lower()
+            group = self._counts.get(word)
+            if group is not None:
+                return group, hop + 1
+            # Only describing words may stand between ("32 healthy women", not "2019 a study").
+            if toks[hop].kind != "word" or word in STOPWORDS:
+                return None
+        return None
+
+    def _make(self, text: str, toks: list[_Tok], first: int, after: int, value: float, high: float | None,
+              kind: str, unit: str, tolerance: float) -> tuple[Quantity, int]:
+        start, end = toks[first].start, toks[after - 1].end
+        return Quantity(value, kind, unit, text[start:end], start, end, high, tolerance), after
+
+
+def _split(alias: str) -> tuple[str, ...]:
+    return tuple(m.group().lower() for m in _TOKEN.finditer(normalize(alias)))
+
+
+def _span(toks: list[_Tok], first: int, after: int) -> str:
+    return " ".join(tok.text for tok in toks[first:after])
+
+
+def _glued(text: str, tok: _Tok) -> bool:
+    """Digits that are part of a name: "COVID-19", "B12", "type-2", "H2O"."""
+    before = text[tok.start - 1] if tok.start > 0 else " "
+    if before.isalpha():
+        return True
+    return before == "-" and tok.start > 1 and text[tok.start - 2].isalpha()
+
+
+def _mul(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _div(value: float | None, divisor: float) -> float | None:
+    return None if value is None else value / divisor
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Whether two quantities measure the same kind of thing (and so can disagree)."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == NUMBER:
+        return bool(a.unit) and a.unit == b.unit
+    return a.unit == b.unit
+
+
+def said_in(quantity: Quantity, others: Iterable[Quantity], rel_tolerance: float = 0.01) -> bool:
+    """Whether one of `others` gives `quantity`: comparable with it and agreeing."""
+    return any(comparable(quantity, other) and agree(quantity, other, rel_tolerance) for other in others)
+
+
+def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:
+    """Whether two comparable quantities say the same, within the precision each was written
+    with (and `rel_tolerance` of the larger value for rounding the writer did not show)."""
+    low_a, high_a = a.low_high
+    low_b, high_b = b.low_high
+    slack = max(a.tolerance, b.tolerance) + rel_tolerance * max(abs(high_a), abs(high_b))
+    return low_a <= high_b + slack and low_b <= high_a + slack
+
+
+@once_per_object
+def number_reader(lexicon: Mapping[str, Any]) -> NumberReader:
+    """The NumberReader for a numbers lexicon, built once per lexicon object."""
+    return NumberReader(lexicon)
+
+
+def read_quantities(text: str, lexicon: Mapping[str, Any]) -> tuple[Quantity, ...]:
+    """Every quantity in `text` (see the module docstring for what counts)."""
+    return number_reader(lexicon).read(text)

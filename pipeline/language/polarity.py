@@ -1,0 +1,487 @@
+"""Does a passage say the opposite of a claim? Negation, reversed direction, another number.
+
+Used by match to call a passage `contradicts`, and by the support judgement's features. Each
+test looks only at what both texts are about: a negation or a direction word counts for the
+content words it governs (the next few within its clause), and only words both texts share
+are compared; so "not only", or a negation of some other word ("without cost"), is no
+contradiction. A number contradicts only when the passage gives a number of the same kind
+(a percentage for a percentage) and none that agrees; `number_conflict` also finds, anywhere
+in the cited text, a number of the same measure (the words around the two numbers share a
+key term of the claim). A denial needs two or more shared terms that one text negates and
+the other states. A negation also counts when one text negates the first word it governs
+and the other states that word plainly of the same thing (a word beside it is the same in
+both: "cold water is not safe" / "cold water is safe"). `negated_only` lists the terms a
+text mentions only to deny them. Cues: configs/lexicons/negation.toml.
+
+`clash` adds the looser reversals the judge weighs (antonyms.toml: a word swapped for its
+antonym, an effect where the other reports none) and names the kind; the contract's
+CONTRADICTED rests on one of these, never on a model's leaning alone (pipeline/match/judge.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..config import Settings
+from ..memo import once_per_object
+from .cues import cue_set, term_analyzer, tokenize
+from .numbers import NUMBER, Quantity, agree, comparable, read_quantities, said_in
+from .text import STOPWORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Opposition:
+    """Why a passage says the opposite of a claim, one reason per kind ("" when none)."""
+
+    negation: str = ""
+    direction: str = ""
+    number: str = ""
+    denial: str = ""
+    # One text negates one term the other states plainly (a weaker sign than `denial`: the
+    # negation may be of something else, so it is weighed by the judge, never a reason alone).
+    weak_denial: str = ""
+
+    def reason(self) -> str:
+        """The first reason found, in words for an editor ("" when the texts agree)."""
+        return self.negation or self.direction or self.number or self.denial
+
+
+def opposition(claim: str, quantities: Sequence[Quantity], passage: str, settings: Settings) -> str:
+    """Why `passage` says the opposite of `claim` (whose numbers are `quantities`), in words
+    for an editor, or "" when it does not."""
+    return oppositions(claim, quantities, passage, settings).reason()
+
+
+def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settings: Settings) -> Opposition:
+    """Every kind of opposition between `claim` and `passage`: a negation on a shared term,
+    a reversed direction on a shared term, a number of the same kind that disagrees, and a
+    denial: one text negates `_DENIAL_MIN` or more terms the other states plainly ("fails to
+    be transmitted by respiratory droplets" against "transmits via respiratory droplets";
+    one shared word is too often a negation of something else: "do not get enough sleep")."""
+    claim_polarity = polarities(claim, settings)
+    passage_polarity = polarities(passage, settings)
+    negation = direction = number = ""
+    claim_reading, passage_reading = _read(claim, settings), _read(passage, settings)
+    for key, (negated, sense, cue) in claim_polarity.items():
+        if key not in passage_polarity:
+            continue
+        other_negated, other_sense, other_cue = passage_polarity[key]
+        if negated != other_negated and not negation:
+            # A negation counts for a later word it governs only when the first is not a
+            # word of the other text too: in "but not illness days" (against "fewer days off
+            # sick") it is the illness that is denied; in "no effect on spread" the spread.
+            negating, other = (passage_reading, claim_reading) if other_negated else (claim_reading, passage_reading)
+            said, first = negating.negated_words.get(key, ("", ""))
+            if said and (first == key or first not in other.company):
+                negation = f'{"the passage" if other_negated else "the claim"} says "{said}"'
+        if sense and other_sense and sense != other_sense and not direction:
+            direction = f'the claim says "{cue}" where the passage says "{other_cue}"'
+    # One text negates a term the other states plainly, said of the same thing ("cold water is
+    # not safe" against "cold water is safe"): the word beside it is the same in both.
+    negation = negation or _one_sided(claim, passage, settings, "the claim") \
+        or _one_sided(passage, claim, settings, "the passage")
+    denial = _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"))
+    denial = denial or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"))
+    weak = denial or _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"), 1) \
+        or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"), 1)
+    numbers = settings.lexicon("numbers")
+    passage_quantities = read_quantities(passage, numbers)
+    tolerance = settings.match.number_tolerance
+    for quantity in quantities:
+        # A passage number that matches another of the claim's numbers is accounted for.
+        same_kind = [other for other in passage_quantities if comparable(quantity, other)
+                     and not any(agree(mine, other, tolerance) for mine in quantities if mine is not quantity)]
+        if same_kind and not any(agree(quantity, other, tolerance) for other in same_kind):
+            number = f'the claim says "{quantity.text}" where the passage says "{same_kind[0].text}"'
+            break
+    return Opposition(negation, direction, number, denial, weak)
+
+
+_DENIAL_MIN = 2
+
+
+def _one_sided(negating: str, other: str, settings: Settings, who: str) -> str:
+    """Why `negating` (called `who`) negates a term that `other` states with no negation at all,
+    said of the same thing, or "": the term is the first word the negation governs ("is not
+    safe"), and a content word beside it is the same in both texts (see `_company`)."""
+    reading, other_reading = _read(negating, settings), _read(other, settings)
+    if not reading.negated:
+        return ""
+    company, first, denied = reading.company, reading.negated_words, reading.negated_only
+    other_polarity, other_company, other_first = other_reading.polarity, other_reading.company, \
+        other_reading.negated_words
+    for key, (said, opening) in first.items():
+        # Only the first word a negation governs, and every mention of it negated: "reduced
+        # sickness absence but not illness days" still states the one it does not negate.
+        if key != opening or key not in denied or key in other_polarity or key not in other_company:
+            continue
+        shared = company.get(key, frozenset()) & other_company[key]
+        # Where the other text negates a word of this company too, the two negations may say
+        # the same thing in other words ("did not improve results" / "no improvement").
+        if shared and not (company.get(key, frozenset()) | other_company[key]) & other_first.keys():
+            return f'{who} says "{said}"' + (" where the passage does not negate it" if who == "the claim" else "")
+    return ""
+
+
+def _denial(polarity: Polarity, other: str, other_polarity: Polarity, settings: Settings,
+            who: tuple[str, str], least: int = _DENIAL_MIN) -> str:
+    """Why a text (of `polarity`, called who[0]) denies `least` or more terms that `other`
+    (who[1]) states plainly, or ""."""
+    keys = term_analyzer(settings.lexicon("synonyms")).term_keys(other)
+    denied = [(key, cue) for key, (negated, _, cue) in polarity.items()
+              if negated and key in keys and key not in other_polarity]
+    if len(denied) < least:
+        return ""
+    return f'{who[0]} denies ("{denied[0][1]}") what {who[1]} states'
+
+
+Polarity = dict[str, tuple[bool, int, str]]
+Company = dict[str, frozenset[str]]
+
+
+class _Reading:
+    """What polarity reads of one text, each part computed when first asked for (a passage
+    is read for every claim it is a candidate of, most of them needing only a part)."""
+
+    def __init__(self, text: str, settings: Settings) -> None:
+        self.text, self.settings = text, settings
+        self.hits = _cues(text, settings)
+        self.negated = any(hit.group == "negation" for hit in self.hits)
+
+    @cached_property
+    def tokens(self) -> list[Any]:
+        return tokenize(self.text)
+
+    @cached_property
+    def in_cue(self) -> set[int]:
+        """Positions of the tokens that are part of a cue (skipped as content words)."""
+        return {i for hit in self.hits for i in range(hit.first_token, hit.last_token + 1)}
+
+    @cached_property
+    def polarity(self) -> Polarity:
+        return _polarities(self)
+
+    @cached_property
+    def company(self) -> Company:
+        return _company(self)
+
+    @cached_property
+    def negated_words(self) -> dict[str, tuple[str, str]]:
+        return _negated_words(self) if self.negated else {}
+
+    @cached_property
+    def null(self) -> list[Any]:
+        return cue_set(self.settings.lexicon("antonyms"), "null").find(self.text)
+
+    @cached_property
+    def negated_only(self) -> frozenset[str]:
+        return _negated_only(self) if self.negated else frozenset()
+
+
+_CACHE_MAX = 20_000
+
+
+@once_per_object
+def _readings(settings: Settings) -> dict[str, _Reading]:
+    """The texts read under `settings` (a passage is compared with many claims)."""
+    return {}
+
+
+def polarities(text: str, settings: Settings) -> Polarity:
+    """{term key: (negated, direction +1/−1/0, the cue as written)} for the content words a
+    negation or a direction word in `text` governs (remembered per settings object: a
+    passage is compared with many claims)."""
+    return _read(text, settings).polarity
+
+
+def negated_only(text: str, settings: Settings) -> frozenset[str]:
+    """Term keys every mention of which in `text` lies in a negation's scope: the words it
+    governs, or, when it opens a clause ("it cannot show that magnesium lengthens sleep"), the
+    rest of that clause. A passage that mentions a term only to deny it does not carry it."""
+    return _read(text, settings).negated_only
+
+
+def negated(text: str, settings: Settings) -> bool:
+    """Whether `text` negates anything it asserts (a negation cue outside the phrases that
+    negate nothing: "not only", "those who did not")."""
+    return _read(text, settings).negated
+
+
+def _read(text: str, settings: Settings) -> _Reading:
+    cache = _readings(settings)
+    found = cache.get(text)
+    if found is None:
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        found = cache[text] = _Reading(text, settings)
+    return found
+
+
+def _polarities(reading: _Reading) -> dict[str, tuple[bool, int, str]]:
+    """{term key: (negated, direction +1/−1/0, the cue as written)} for the content words a
+    negation or a direction word governs: the next `_REACH` content words within its clause
+    (a direction word also governs the content word just before it: "anxiety decreased")."""
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    result: dict[str, tuple[bool, int, str]] = {}
+    for hit in hits:
+        if hit.group in _NOT_NEGATION:
+            continue
+        targets = _negation_scope(text, tokens, hit, hits, in_cue, settings) if hit.group == "negation" \
+            else _governed(text, tokens, hit.last_token, +1, in_cue)
+        if hit.group != "negation":
+            # A direction word governs the word right after it ("less sleep", "lower levels"), or, at
+            # a clause's end, the word before it ("anxiety decreased.").
+            targets = targets[:_DIRECTION_REACH] or _governed(text, tokens, hit.first_token, -1, in_cue)[:1]
+        for position in targets:
+            key = analyzer.key(tokens[position].stem)
+            negated, direction, cue = result.get(key, (False, 0, ""))
+            if hit.group == "negation":
+                result[key] = (True, direction, hit.surface)
+            else:
+                # The negation, when there is one, is the cue worth quoting.
+                result[key] = (negated, 1 if hit.group == "up" else -1, cue if negated else hit.surface)
+    return result
+
+
+_REACH = 3
+_DIRECTION_REACH = 1
+_CLAUSE_BREAK = frozenset(",;:.()!?")
+_NOT_NEGATION = ("not_negation", "groups")
+
+
+def _cues(text: str, settings: Settings) -> list[Any]:
+    return cue_set(settings.lexicon("negation"), "negation", "not_negation", "not_negation:groups",
+                   "up", "down").find(text)
+
+
+def _governed(text: str, tokens: Sequence[Any], position: int, step: int, skip: set[int],
+              reach: int = _REACH) -> list[int]:
+    """Up to `reach` content-word positions from `position` in direction `step`, stopping at
+    a clause break."""
+    found: list[int] = []
+    current = position
+    while len(found) < reach:
+        following = current + step
+        if not 0 <= following < len(tokens):
+            break
+        left, right = sorted((tokens[current], tokens[following]), key=lambda token: token.start)
+        if _CLAUSE_BREAK.intersection(text[left.end : right.start]):
+            break
+        current = following
+        if following not in skip and tokens[following].word not in STOPWORDS:
+            found.append(following)
+    return found
+
+
+def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[Any], in_cue: set[int],
+                    settings: Settings) -> list[int]:
+    """The content words a negation governs. Inside a relative clause ("blood pressure that is
+    not under control increases your risk") the negation ends where the main clause's verb
+    begins: the first direction word after it, so it denies the control, not the increase."""
+    governed = _governed(text, tokens, hit.last_token, +1, in_cue)
+    openers = settings.lexicon("negation").get("scope", {}).get("relative_clause", [])
+    before = " ".join(token.word for token in tokens[max(0, hit.first_token - 2):hit.first_token])
+    if governed and before in openers:
+        verbs = [other.first_token for other in hits if other.group in ("up", "down") and other.first_token > governed[0]]
+        if verbs:
+            governed = [position for position in governed if position < verbs[0]]
+    return governed
+
+
+def _company(reading: _Reading) -> Company:
+    """{term key: the keys of the content words next to it in its clause} (`_COMPANY_REACH` on
+    each side; cue words and function words are skipped): what a term is said of, so a negation
+    in one text and a plain statement in the other can be seen to be about the same thing."""
+    text, tokens, in_cue, settings = reading.text, reading.tokens, reading.in_cue, reading.settings
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    company: dict[str, set[str]] = {}
+    for position, token in enumerate(tokens):
+        if position in in_cue or token.word in STOPWORDS:
+            continue
+        near = _governed(text, tokens, position, +1, in_cue)[:_COMPANY_REACH] + \
+            _governed(text, tokens, position, -1, in_cue)[:_COMPANY_REACH]
+        company.setdefault(analyzer.key(token.stem), set()).update(analyzer.key(tokens[i].stem) for i in near)
+    return {key: frozenset(keys) for key, keys in company.items()}
+
+
+_COMPANY_REACH = 3
+
+
+def _negated_words(reading: _Reading) -> dict[str, tuple[str, str]]:
+    """{term key: (the negation and the words up to it as written ("no effect on spread"),
+    the key of the first word that negation governs)} for the content words negations govern."""
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    found: dict[str, tuple[str, str]] = {}
+    for hit in hits:
+        if hit.group == "negation":
+            governed = _negation_scope(text, tokens, hit, hits, in_cue, settings)
+            first = analyzer.key(tokens[governed[0]].stem) if governed else ""
+            for position in governed:
+                found.setdefault(analyzer.key(tokens[position].stem), (text[hit.start:tokens[position].end], first))
+    return found
+
+
+def _negated_only(reading: _Reading) -> frozenset[str]:
+    text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    openers = frozenset(settings.lexicon("negation").get("scope", {}).get("opens_clause", []))
+    inside: set[int] = set()
+    for hit in hits:
+        if hit.group != "negation":
+            continue
+        governed = _negation_scope(text, tokens, hit, hits, in_cue, settings)
+        # "cannot show that X lengthens sleep", "no evidence that X protects": the negation
+        # denies what the clause it opens says of its subject (the clause's first content
+        # word, which is still mentioned: "without the expectation that kissing leads
+        # anywhere" is about kissing). Otherwise it denies only the words it governs ("not an
+        # unavoidable consequence of getting older" does not deny getting older).
+        span = range(hit.last_token + 1, (governed[1] if len(governed) > 1 else hit.last_token + 1) + 1)
+        opener = next((i for i in span if i < len(tokens) and tokens[i].word in openers), None)
+        if opener is not None:
+            clause = _governed(text, tokens, opener, +1, in_cue, _SCOPE_REACH)
+            governed = [i for i in governed if i < opener] + clause[1:]
+        inside.update(governed)
+    keys_in = {analyzer.key(tokens[i].stem) for i in inside}
+    keys_out = {analyzer.key(token.stem) for i, token in enumerate(tokens) if i not in inside and i not in in_cue}
+    return frozenset(keys_in - keys_out)
+
+
+_SCOPE_REACH = 12
+
+
+def number_disagreements(
+    quantities: Sequence[Quantity], nearby: Sequence[str], everywhere: Sequence[str], settings: Settings
+) -> list[tuple[Quantity, Quantity, int]]:
+    """The claim's numbers that its sources give differently: (claim number, source number,
+    index into `nearby`) for each claim number found nowhere in `everywhere` (all the cited
+    text) while a `nearby` text (the evidence and its neighbours) gives another number of the
+    same kind. Bare numbers that count nothing named are left out."""
+    lexicon = settings.lexicon("numbers")
+    tolerance = settings.match.number_tolerance
+    found: list[tuple[Quantity, Quantity, int]] = []
+    for quantity in quantities:
+        if quantity.kind == NUMBER and not quantity.unit:
+            continue
+        if said_in(quantity, (other for text in everywhere for other in read_quantities(text, lexicon)), tolerance):
+            continue
+        for index, text in enumerate(nearby):
+            different = [other for other in read_quantities(text, lexicon) if comparable(quantity, other)]
+            if different:
+                found.append((quantity, different[0], index))
+                break
+    return found
+
+
+def number_conflict(
+    claim: str, quantities: Sequence[Quantity], texts: Sequence[str], everywhere: Sequence[str],
+    about: frozenset[str], settings: Settings,
+) -> tuple[Quantity, Quantity, int] | None:
+    """A claim number that the cited sources give otherwise for the same measured thing:
+    (claim number, source number, index into `texts`), or None. The claim number must agree
+    with no number of the same kind anywhere in the cited text (`everywhere`); a number of its
+    kind in one of `texts` counts when the words around the two share one of `about` (the
+    claim's key term keys): "added half an hour of sleep" against "total sleep time rose by
+    12 min", not against "one hour before bed". Of several, the one sharing the most words,
+    then the first of `texts` (the caller orders them best first)."""
+    lexicon = settings.lexicon("numbers")
+    tolerance = settings.match.number_tolerance
+    best: tuple[int, int, Quantity, Quantity] | None = None
+    for quantity in quantities:
+        if quantity.kind == NUMBER and not quantity.unit:
+            continue
+        mine = quantity_context(claim, quantity, settings) & about
+        if not mine or said_in(quantity, (other for text in everywhere for other in read_quantities(text, lexicon)),
+                               tolerance):
+            continue
+        for index, text in enumerate(texts):
+            for other in read_quantities(text, lexicon):
+                if not comparable(quantity, other):
+                    continue
+                shared = len(mine & quantity_context(text, other, settings))
+                if shared and (best is None or (shared, -index) > (best[0], -best[1])):
+                    best = (shared, index, quantity, other)
+    return None if best is None else (best[2], best[3], best[1])
+
+
+def quantity_context(text: str, quantity: Quantity, settings: Settings) -> frozenset[str]:
+    """The term keys of the content words around `quantity` in `text`, within its clause
+    (`_QUANTITY_REACH` on each side): what the number measures."""
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    tokens = tokenize(text)
+    inside = [i for i, token in enumerate(tokens) if token.start < quantity.end and token.end > quantity.start]
+    if not inside:
+        return frozenset()
+    skip = set(inside)
+    near = _governed(text, tokens, inside[-1], +1, skip, _QUANTITY_REACH) + \
+        _governed(text, tokens, inside[0], -1, skip, _QUANTITY_REACH)
+    return frozenset(analyzer.key(tokens[i].stem) for i in near)
+
+
+_QUANTITY_REACH = 4
+
+
+# ── antonyms and the explicit clash ───────────────────────────────────────────────────────
+
+
+@once_per_object
+def antonym_map(settings: Settings) -> dict[str, frozenset[str]]:
+    """{stem: the stems of its antonyms} from antonyms.toml (built once per settings)."""
+    table: dict[str, set[str]] = {}
+    for pair in settings.lexicon("antonyms").get("pairs", []):
+        stems = [token.stem for word in pair for token in tokenize(word)[:1]]
+        if len(stems) == 2 and stems[0] != stems[1]:
+            table.setdefault(stems[0], set()).add(stems[1])
+            table.setdefault(stems[1], set()).add(stems[0])
+    return {stem: frozenset(others) for stem, others in table.items()}
+
+
+STRONG_CLASHES = frozenset({"negation", "direction", "number"})
+
+
+def clash(claim: str, passage: str, settings: Settings) -> tuple[str, str]:
+    """(kind, why) `passage` says the opposite of `claim`, why in words for an editor;
+    ("", "") when no explicit reversal is found. Kinds: "negation" or "direction" on a term
+    both share, "number" (one of the same kind that differs; pipeline/language/polarity.py),
+    "denial" (one text negates what the other states), "antonym" (a word swapped for its
+    antonym: "safe" → "harmful"), "null" (an effect where the other reports none),
+    "weak_denial" (one text negates a single term the other states)."""
+    opposed = oppositions(claim, read_quantities(claim, settings.lexicon("numbers")), passage, settings)
+    for kind in ("negation", "direction", "number", "denial"):
+        if getattr(opposed, kind):
+            return kind, getattr(opposed, kind)
+    table = antonym_map(settings)
+    claim_tokens = {token.stem: token.word for token in tokenize(claim)}
+    passage_tokens = {token.stem: token.word for token in tokenize(passage)}
+    for stem, word in claim_tokens.items():
+        if stem in table and stem not in passage_tokens and not table[stem] & claim_tokens.keys():
+            swapped = sorted(table[stem] & passage_tokens.keys())
+            if swapped:
+                return "antonym", f'the claim says "{word}" where the passage says "{passage_tokens[swapped[0]]}"'
+    why = null_clash(claim, passage, settings)
+    if why:
+        return "null", why
+    # Last, one negated term the other text states plainly: quotable, but often a negation
+    # of something else, so it counts only where the judge leans to a contradiction.
+    return ("weak_denial", opposed.weak_denial) if opposed.weak_denial else ("", "")
+
+
+def null_clash(claim: str, passage: str, settings: Settings) -> str:
+    """Why one text reports no effect where the other states one, or "": "no effect" against
+    a stated change, only when the other text states a direction ("reduced", "higher"), since
+    "same" or "similar" alone compare nothing."""
+    claim_null, passage_null = _read(claim, settings).null, _read(passage, settings).null
+    if claim_null and not passage_null and _directed(passage, settings):
+        return f'the claim says "{claim_null[0].surface}" where the passage reports an effect or difference'
+    if passage_null and not claim_null and _directed(claim, settings):
+        return f'the passage says "{passage_null[0].surface}"'
+    return ""
+
+
+def _directed(text: str, settings: Settings) -> bool:
+    """Whether `text` states a change or difference (a direction word governing a term)."""
+    return any(direction for _, direction, _ in polarities(text, settings).values())

@@ -1,0 +1,62 @@
+"""Recording a finished check in the run store: the run, its verdicts, and its WARC kept.
+
+The runner checks an article and knows nothing of the store; the store sits above it and
+records what `check_article` returns. `check_and_record` is what the CLI's `check` calls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Settings
+from ..progress import Progress
+from ..runner import (
+    CheckOutcome,
+    CheckRequest,
+    article_slug,
+    check_article,
+    stored_location,
+)
+from .rows import RunRecord
+from .runs import extraction_key, run_from_report, settings_fingerprint
+from .runstore import Store
+
+__all__ = ["check_and_record", "record_check"]
+
+
+def check_and_record(
+    request: CheckRequest, settings: Settings, db: Path | None, progress: Progress | None = None
+) -> CheckOutcome:
+    """Check the article (`pipeline.runner.check_article`) and, when `db` is given, record
+    the run in the store there; `outputs["db"]` then names it."""
+    outcome = check_article(request, settings, progress)
+    if db is None:
+        return outcome
+    # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
+    record_check(request, outcome, settings, db)
+    return CheckOutcome(
+        report=outcome.report,
+        outputs={**outcome.outputs, "db": db},
+        fetched=outcome.fetched,
+        archive=outcome.archive,
+    )
+
+
+def record_check(request: CheckRequest, outcome: CheckOutcome, settings: Settings, db: Path) -> RunRecord:
+    """Record a finished check in the store at `db`, its WARC moved into the store."""
+    assert outcome.archive is not None, "a finished check always has an archive"
+    report = outcome.report
+    location = stored_location(request.article)
+    with Store(db, settings.recheck) as runs:
+        kept = runs.adopt_archive(outcome.archive, report.checked_at, article_slug(location))
+        record = run_from_report(
+            report,
+            outcome.fetched,
+            location=location,
+            kind="check",
+            mode="replay" if request.replayed else "live",
+            settings_hash=settings_fingerprint(settings),
+            archive=kept,
+            extraction=extraction_key(settings),
+        )
+        return runs.record_run(record)

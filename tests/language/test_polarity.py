@@ -1,0 +1,149 @@
+"""Polarity: negation, direction, numbers and denials that make a passage say the opposite."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.language.numbers import read_quantities
+from pipeline.language.polarity import (
+    clash,
+    negated,
+    null_clash,
+    oppositions,
+    polarities,
+)
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings()
+
+
+def _opposed(claim, passage, settings):
+    return oppositions(claim, read_quantities(claim, settings.lexicon("numbers")), passage, settings)
+
+
+def test_a_negation_on_a_shared_term_is_found(settings):
+    found = _opposed("Weekly gardening reduces stress.", "Weekly gardening did not reduce stress.", settings)
+    assert found.negation == 'the passage says "not reduce stress"'
+    assert found.reason() == found.negation
+
+
+def test_a_reversed_direction_is_found(settings):
+    found = _opposed("Gardening reduces stress.", "Gardening increased stress.", settings)
+    assert found.direction == 'the claim says "reduces" where the passage says "increased"'
+    assert not found.negation
+
+
+def test_a_different_number_of_the_same_kind_is_found(settings):
+    found = _opposed("Stress fell in 40% of adults.", "Stress fell in 14% of adults.", settings)
+    assert "40%" in found.number and "14%" in found.number
+    assert not _opposed("Stress fell in 40% of adults.", "Stress fell in two in five adults.", settings).number
+
+
+def test_a_denial_needs_two_shared_terms(settings):
+    found = _opposed("The virus fails to spread by respiratory droplets in cats.",
+                     "The virus spreads among cats by respiratory droplets.", settings)
+    assert found.denial.startswith("the claim denies")
+    # One shared word under a negation is too often a negation of something else.
+    assert not _opposed("Older adults sleep badly.", "Many people do not get enough sleep.", settings).denial
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Not only did gardening help, it was cheap.",
+     "Women who gardened reported less stress than those who did not."],
+)
+def test_phrases_that_negate_nothing_are_not_negations(settings, text):
+    assert not negated(text, settings)
+    assert all(not value[0] for value in polarities(text, settings).values())
+
+
+def test_advising_against_is_a_negation(settings):
+    assert negated("The academy advises against melatonin for insomnia.", settings)
+
+
+def test_agreeing_texts_have_no_opposition(settings):
+    found = _opposed("Gardening lowers stress in 40% of adults.",
+                     "In 40% of adults, gardening lowered stress.", settings)
+    assert found.reason() == ""
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "kind"),
+    [("The drug is safe for children.", "The drug was harmful for children.", "antonym"),
+     ("Spread was similar with and without masks.", "Masks lowered spread by half.", "null"),
+     ("Masks had no effect on spread.", "Masks reduced spread by half.", "negation"),
+     ("Gardening reduces stress.", "Gardening increased stress.", "direction")],
+)
+def test_clash_names_its_kind_and_quotes_the_words(settings, claim, passage, kind):
+    found_kind, why = clash(claim, passage, settings)
+    assert found_kind == kind
+    assert '"' in why
+
+
+def test_no_clash_between_a_claim_and_its_paraphrase(settings):
+    assert clash("Weekly gardening lowers stress.", "Gardening each week reduces stress.", settings) == ("", "")
+
+
+def test_a_negation_of_what_the_other_states_of_the_same_thing_is_found(settings):
+    found = _opposed("Cold water is safe for everyone who can swim.",
+                     "Cold water is not safe for everyone: people with heart conditions face a higher risk.", settings)
+    assert found.negation == 'the passage says "not safe"'
+    # A negation of another word in a list ("but not illness days") leaves the rest stated.
+    assert not _opposed("Cold showers meant fewer days off sick.",
+                        "Cold showers reduced sickness absence but not illness days.", settings).negation
+
+
+def test_the_negated_word_must_be_said_of_the_same_thing(settings):
+    # The claim's "safe" is said of cold water; the passage's "not safe" of a drug.
+    assert not _opposed("Cold water is safe for swimmers.", "The drug is not safe in pregnancy.", settings).negation
+
+
+def test_a_term_mentioned_only_to_be_denied_is_not_carried(settings):
+    from pipeline.language.polarity import negated_only
+    denied = negated_only("The study cannot show that magnesium lengthens sleep.", settings)
+    assert "lengthen" in denied and "magnesium" not in denied  # the clause's subject is still its topic
+    assert "older" not in negated_only("Poor sleep is not an unavoidable consequence of getting older.", settings)
+
+
+def test_a_number_for_the_same_measure_is_found_among_other_numbers(settings):
+    from pipeline.language.polarity import number_conflict
+    claim = "The supplements added around half an hour of sleep each night."
+    passages = ["Participants took two capsules each evening, one hour before bed.",
+                "Total sleep time rose by 12 min with magnesium and by 5 min with placebo."]
+    quantity, other, where = number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
+                                             passages, frozenset({"sleep", "supplement", "night"}), settings)
+    assert (quantity.text, other.text, where) == ("half an hour", "12 min", 1)
+    # The same number given somewhere in the cited text is no conflict.
+    assert number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
+                           passages + ["Sleep rose by 30 minutes."], frozenset({"sleep"}), settings) is None
+
+
+def test_the_same_study_is_not_a_null_finding(settings):
+    assert clash("The same study linked weekly gardening with less stress.",
+                 "Weekly gardening was associated with lower stress.", settings)[0] != "null"
+
+
+def test_a_negation_in_a_relative_clause_ends_at_the_main_verb(settings):
+    # "that is not under control" qualifies the subject; the increase itself is asserted.
+    passage = "Blood sugar that is not under control increases the risk of kidney disease."
+    assert clash("Uncontrolled blood sugar raises the risk of kidney disease.", passage, settings) == ("", "")
+    assert polarities(passage, settings)["control"][0] is True
+    # Outside a relative clause the negation still reaches the verb it governs.
+    assert clash("Walking lowers blood pressure.", "Slow walking does not lower blood pressure.", settings)[0] \
+        == "negation"
+
+
+def test_an_independent_expert_not_involved_in_the_study_negates_nothing(settings):
+    claim = "Nurses not involved in the study told reporters that the results were encouraging."
+    assert not negated(claim, settings)
+    assert clash(claim, "A nurse told reporters that the results were encouraging.", settings) == ("", "")
+
+
+def test_no_more_is_a_null_finding_only_in_a_comparison(settings):
+    claim = "Fish oil reduces low mood."
+    assert null_clash(claim, "Fish oil was no more effective than placebo and reduced nothing.", settings)
+    assert not null_clash("She cut back on salt and lowered her readings.",
+                          "I cut right back: no more salt at the table, and lower readings.", settings)
