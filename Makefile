@@ -1,11 +1,12 @@
-# The two Quickstart commands (`make demo`, `make test`) and CI (`.ci/run` runs `make test`).
+# The two Quickstart commands (`make demo`, `make test`), CI (`.ci/run` runs `make test`) and
+# the documentation site (`make docs` builds docs/ into site/, strictly: a broken link fails).
 # Each builds .venv from pyproject.toml on first use, so a fresh clone needs only python3.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,5 +20,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) outputs/*/ .pytest_cache
+	rm -rf $(VENV) outputs/*/ .pytest_cache site
