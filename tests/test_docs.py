@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import os
 import re
 import subprocess
@@ -30,22 +29,14 @@ from pipeline.config import load_settings
 from pipeline.language.text import sentence_spans
 from pipeline.match.matcher import match_claims
 from pipeline.records import FLAG_CODES, SOURCE_KINDS, SOURCE_STATUSES, Article, Claim, Passage, Source
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 README_MAX_LINES = 250
 
-
-def _load_hooks():
-    spec = importlib.util.spec_from_file_location("claimcheck_docs_hooks", DOCS / "hooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-hooks = _load_hooks()
+hooks = load_script(DOCS / "hooks.py", "claimcheck_docs_hooks")
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,20 @@ besides timestamps and WARC record ids is reported by its place in the document.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_settings
 from pipeline.runner import CheckRequest, check_article
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "fixtures" / "intimacy" / "intimacy-draft.md"
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("compare_reports", ROOT / "bench" / "compare_reports.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-compare_reports = _load_bench()
+compare_reports = load_script(ROOT / "bench" / "compare_reports.py", "compare_reports")
 
 
 @pytest.fixture(scope="module")
