@@ -25,6 +25,7 @@ from lxml import html
 from pipeline import cli
 from pipeline import config as settings_module
 from pipeline.assess.assessor import assess_claims
+from pipeline.batch import VERBS, run_batch
 from pipeline.config import load_settings
 from pipeline.language.text import sentence_spans
 from pipeline.match.matcher import match_claims
@@ -249,6 +250,19 @@ def test_a_flag_example_raises_exactly_the_flags_shown(code: str) -> None:
     flags = assess_claims(Article("example", "flags.md", "0", text, (claim,), ()), sources, evidence, judgements, settings)
     shown = set(re.findall(r"`([A-Z_]+)` ([a-z]+)", str(example["flags"])))
     assert {(flag.code, flag.severity) for flag in flags} == shown
+
+
+# ── batch.md: the answers shown are the real ones ─────────────────────────────────────
+
+
+def test_the_batch_examples_show_the_real_answers() -> None:
+    page = (DOCS / "batch.md").read_text(encoding="utf-8")
+    asked = re.findall(r"^echo '(.+)' \| claimcheck (\w+)$", page, flags=re.MULTILINE)
+    shown = page.split("```json\n", 1)[1].split("```", 1)[0].splitlines()
+    assert len(asked) == len(shown) == len(VERBS)
+    settings = load_settings()
+    for (line, verb), answer in zip(asked, shown):
+        assert list(run_batch(VERBS[verb], [line], settings)) == [answer], verb
 
 
 # ── README ───────────────────────────────────────────────────────────────────────────────
