@@ -45,9 +45,10 @@ import json
 import statistics
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -245,6 +246,48 @@ def run(data: Path = DATA) -> dict[str, object]:
     return results
 
 
+# ── choosing a cue on the development splits only ───────────────────────────────────────────
+
+
+DEVELOPMENT_SPLITS = ("causal_language:dev", "pet:dev", "insciout:dev")
+
+
+def development_scores(lexicon: Mapping[str, Any], data: Path = DATA) -> dict[str, float]:
+    """Macro-F1 on the development splits alone: all a cue may be chosen on."""
+    return {
+        "causal_language:dev": strength_scores([i for i in causal_language(data) if fold_of(i.text) in DEV_FOLDS],
+                                               lexicon).macro_f1,
+        "pet:dev": strength_scores([i for i in pet_cls(data) if pet_part(i) == "dev"], lexicon).macro_f1,
+        "insciout:dev": compare_scores([p for p in insciout(data) if pair_part(p) == "dev"], lexicon).macro_f1,
+    }
+
+
+def with_cue(lexicon: Mapping[str, Any], group: str, cue: str) -> dict[str, Any]:
+    """A copy of the strength lexicon with `cue` added to the cues of `group` ("causal", ...)."""
+    section = dict(lexicon[group])
+    section["cues"] = [*section["cues"], cue]
+    return {**lexicon, group: section}
+
+
+def cue_helps(before: Mapping[str, float], after: Mapping[str, float]) -> bool:
+    """The rule a candidate cue is kept by: it raises some development macro-F1 and lowers none
+    (to three decimals, so a change of less than one in a thousand counts as none)."""
+    changes = [round(after[name] - before[name], 3) for name in before]
+    return any(change > 0 for change in changes) and all(change >= 0 for change in changes)
+
+
+def try_cues(group: str, cues: Sequence[str], data: Path = DATA) -> list[tuple[str, dict[str, float], bool]]:
+    """Each candidate cue added alone to `group`: its development macro-F1 changes and whether
+    cue_helps keeps it. Held-out splits are not read."""
+    lexicon = load_settings().lexicon("strength")
+    before = development_scores(lexicon, data)
+    rows = []
+    for cue in cues:
+        after = development_scores(with_cue(lexicon, group, cue), data)
+        rows.append((cue, {name: after[name] - before[name] for name in before}, cue_helps(before, after)))
+    return rows
+
+
 def _print(results: dict[str, object]) -> None:
     for name, value in results.items():
         if isinstance(value, Scores):
@@ -291,7 +334,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--errors", nargs=3, metavar=("SPLIT", "GOLD", "PREDICTED"),
                         help="list development items (pet:dev, causal_language:dev, or insciout:dev with "
                              "same/exaggerates/downplays) with this confusion")
+    parser.add_argument("--try-cues", nargs="+", metavar=("GROUP", "CUE"),
+                        help="measure candidate cues of a lexicon group (e.g. causal 'cause of') on the "
+                             "development splits only, and say which the rule keeps")
     args = parser.parse_args(argv)
+    if args.try_cues:
+        group, *cues = args.try_cues
+        for cue, changes, kept in try_cues(group, cues):
+            shown = "  ".join(f"{name} {change:+.3f}" for name, change in changes.items())
+            print(f"{cue!r:24} {shown}  -> {'keep' if kept else 'leave out'}")
+        return 0
     if args.errors:
         _errors(*args.errors)
         return 0
