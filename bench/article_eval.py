@@ -156,18 +156,13 @@ def run_fixtures(options: Options, work: Path) -> list[ArticleResult]:
         report = run_check(str(fixture_article(folder)), work / f"fixture-{folder.name}", options, offline=True)
         seconds = time.perf_counter() - started
         ours = scoring.score(report, golds[folder.name])
-        base = scoring.score(_baseline_report(report, kind), golds[folder.name])
+        base = scoring.score(scoring.baseline_report(report, kind), golds[folder.name])
         checks = compare(report, load_expected(folder))
-        base_checks = compare(_baseline_report(report, kind), load_expected(folder))
+        base_checks = compare(scoring.baseline_report(report, kind), load_expected(folder))
         results.append(ArticleResult("fixtures", folder.name, held[folder.name], ours.figures, base.figures,
                                      met=(checks.met, checks.checks), baseline_met=(base_checks.met, base_checks.checks),
                                      misses=ours.misses, seconds=seconds))
     return results
-
-
-def _baseline_report(report: dict[str, Any], kind: str | None) -> dict[str, Any]:
-    baseline = scoring.every_claim(report)
-    return scoring.every_source(baseline, kind) if kind else baseline
 
 
 def case_folders() -> list[Path]:

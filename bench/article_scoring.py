@@ -281,6 +281,13 @@ def every_source(report: Mapping[str, Any], kind: str) -> dict[str, Any]:
     return baseline
 
 
+def baseline_report(report: Mapping[str, Any], kind: str | None) -> dict[str, Any]:
+    """The trivial baseline of `report`: every claim `supported` with no flag and, when `kind`
+    is given, every source of that kind (the majority kind of the development gold)."""
+    baseline = every_claim(report)
+    return every_source(baseline, kind) if kind else baseline
+
+
 def majority_kind(golds: Iterable[Gold]) -> str | None:
     """The kind most sources of `golds` may have (each acceptable kind counts once per source;
     ties go to the name first in alphabetical order, so the answer never depends on order)."""

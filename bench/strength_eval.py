@@ -246,6 +246,17 @@ def run(data: Path = DATA) -> dict[str, object]:
     return results
 
 
+def majority_baseline(scores: Scores) -> tuple[float, float, str]:
+    """Accuracy and macro-F1 of answering every item with the most common gold label (over the
+    labels present in gold, as `score` counts them), and that label."""
+    counts = {label: row["n"] for label, row in scores.per_class.items() if row["n"]}
+    if not counts:
+        return 0.0, 0.0, "-"
+    label = max(counts, key=lambda name: counts[name])
+    share = counts[label] / sum(counts.values())
+    return share, (2 * share / (1 + share)) / len(counts), label
+
+
 # ── choosing a cue on the development splits only ───────────────────────────────────────────
 
 
@@ -292,7 +303,9 @@ def _print(results: dict[str, object]) -> None:
     for name, value in results.items():
         if isinstance(value, Scores):
             classes = "  ".join(f"{label} {row['f1']:.3f} (n={row['n']:.0f})" for label, row in value.per_class.items())
-            print(f"{name:28s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}")
+            base_accuracy, base_f1, base_label = majority_baseline(value)
+            print(f"{name:28s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}"
+                  f"   (every item {base_label}: accuracy {base_accuracy:.3f}, macro-F1 {base_f1:.3f})")
             print(f"{'':28s} F1: {classes}")
             top = ", ".join(f"{k} {v}" for k, v in list(value.confusion.items())[:6])
             print(f"{'':28s} most confused: {top}")
@@ -349,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results = run()
     if args.json:
-        print(json.dumps({k: (v.__dict__ if isinstance(v, Scores) else v) for k, v in results.items()}, indent=1))
+        print(json.dumps({k: ({**v.__dict__, "majority_baseline": dict(zip(("accuracy", "macro_f1", "label"),
+                                                                            majority_baseline(v)))}
+                              if isinstance(v, Scores) else v) for k, v in results.items()}, indent=1))
     else:
         _print(results)
     return 0
