@@ -43,8 +43,18 @@ import article_scoring as scoring  # noqa: E402
 from expectations import Score, compare, load_expected  # noqa: E402
 from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
 
-from pipeline.config import load_settings  # noqa: E402
+from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.runner import CheckRequest, check_article  # noqa: E402
+
+
+def offline_report(folder: Path, settings: Settings) -> tuple[dict[str, Any], float]:
+    """The fixture in `folder` checked offline from its archive: the parsed report.json and
+    the seconds the check took."""
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        check_article(CheckRequest(article=str(fixture_article(folder)), out_dir=Path(out), offline=True), settings)
+        seconds = time.perf_counter() - started
+        return json.loads((Path(out) / "report.json").read_text(encoding="utf-8")), seconds
 
 
 def check_counts(score: Score, expected: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
@@ -82,11 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'fixture':<10} {'role':<9} {'met':>14} {'verdicts':>11} {'planted':>10} {'correct':>10} {'flags':>10}"
           f" {'not raised':>13} {'false':>7} {'seconds':>8}")
     for folder in folders:
-        with tempfile.TemporaryDirectory() as out:
-            started = time.perf_counter()
-            check_article(CheckRequest(article=str(fixture_article(folder)), out_dir=Path(out), offline=True), settings)
-            seconds = time.perf_counter() - started
-            report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
+        report, seconds = offline_report(folder, settings)
         baseline = scoring.baseline_report(report, kind)
         gold = scoring.from_fixture(expected[folder.name])
         score, base_score = compare(report, expected[folder.name]), compare(baseline, expected[folder.name])

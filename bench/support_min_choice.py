@@ -21,9 +21,7 @@ Nothing held out is read: not Check-COVID dev, not SciFact's held-out half, not 
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -35,11 +33,11 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 import train_evidence as train  # noqa: E402  (exits with a message without scikit-learn)
 from evidence_eval import load_claims, load_corpus, load_scifact, macro_f1, run_scifact  # noqa: E402
 from expectations import compare, load_expected  # noqa: E402
-from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
+from fixture_eval import offline_report  # noqa: E402
+from manifest import fixture_folders, is_held_out  # noqa: E402
 from splits import scifact_held_out  # noqa: E402
 
 from pipeline.config import Settings, load_settings  # noqa: E402
-from pipeline.runner import CheckRequest, check_article  # noqa: E402
 
 GRID = (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
 TIE = 0.005  # train macro-F1 closer than this to the best is a tie (about one claim in 1,068 moves it 0.001)
@@ -80,10 +78,7 @@ def fixtures_met(settings: Settings, values: Sequence[float]) -> dict[float, int
         for folder in fixture_folders():
             if is_held_out(folder):
                 continue
-            with tempfile.TemporaryDirectory() as out:
-                check_article(CheckRequest(article=str(fixture_article(folder)), out_dir=Path(out), offline=True), trial)
-                report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
-            total += compare(report, load_expected(folder)).met
+            total += compare(offline_report(folder, trial)[0], load_expected(folder)).met
         met[value] = total
     return met
 

@@ -10,7 +10,6 @@ asserted on, so no rule gets tuned to them (bench/splits.py).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -21,11 +20,11 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from expectations import compare, load_expected  # noqa: E402
-from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
+from fixture_eval import offline_report  # noqa: E402
+from manifest import fixture_folders, is_held_out  # noqa: E402
 from splits import HELD_OUT_FIXTURES  # noqa: E402
 
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.runner import CheckRequest, check_article  # noqa: E402
 
 DEVELOPMENT = [folder for folder in fixture_folders() if not is_held_out(folder)]
 HELD_OUT = [folder for folder in fixture_folders() if is_held_out(folder)]
@@ -53,14 +52,13 @@ KNOWN_GAPS = {
 }
 
 
-def _check(folder: Path, out: Path) -> dict:
-    check_article(CheckRequest(article=str(fixture_article(folder)), out_dir=out, offline=True), load_settings())
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+def _check(folder: Path) -> dict:
+    return offline_report(folder, load_settings())[0]
 
 
 @pytest.mark.parametrize("folder", DEVELOPMENT, ids=lambda folder: folder.name)
-def test_a_development_fixture_meets_its_expectations(folder: Path, tmp_path: Path) -> None:
-    score = compare(_check(folder, tmp_path), load_expected(folder))
+def test_a_development_fixture_meets_its_expectations(folder: Path) -> None:
+    score = compare(_check(folder), load_expected(folder))
     found = {(folder.name, mismatch.what, mismatch.where): str(mismatch) for mismatch in score.mismatches}
     known = {key for key in KNOWN_GAPS if key[0] == folder.name}
     new = [found[key] for key in found.keys() - known]
@@ -71,10 +69,10 @@ def test_a_development_fixture_meets_its_expectations(folder: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("folder", HELD_OUT, ids=lambda folder: folder.name)
-def test_a_held_out_fixture_runs_and_is_scored(folder: Path, tmp_path: Path) -> None:
+def test_a_held_out_fixture_runs_and_is_scored(folder: Path) -> None:
     """Only that it runs and every expectation is scored; never which ones it meets."""
     expected = load_expected(folder)
-    report = _check(folder, tmp_path)
+    report = _check(folder)
     score = compare(report, expected)
     claims = expected["claim"]
     expectations = (len(expected.get("sources", {}).get("kinds", {})) + len(expected.get("skipped", []))
