@@ -102,7 +102,7 @@ class Options:
 
 def cli_knows(option: str) -> bool:
     """Whether `claimcheck check` accepts `option` (e.g. --judge, which a later change adds)."""
-    parsed, unknown = cli.build_parser().parse_known_args(["check", "article.md", option, "x"])
+    _, unknown = cli.build_parser().parse_known_args(["check", "article.md", option, "x"])
     return option not in unknown
 
 
@@ -153,7 +153,11 @@ def run_fixtures(options: Options, work: Path) -> list[ArticleResult]:
     results = []
     for folder in folders:
         started = time.perf_counter()
-        report = run_check(str(fixture_article(folder)), work / f"fixture-{folder.name}", options, offline=True)
+        try:
+            report = run_check(str(fixture_article(folder)), work / f"fixture-{folder.name}", options, offline=True)
+        except RuntimeError as error:
+            results.append(_failed("fixtures", folder.name, held[folder.name], golds[folder.name], str(error)))
+            continue
         seconds = time.perf_counter() - started
         ours = scoring.score(report, golds[folder.name])
         base = scoring.score(scoring.baseline_report(report, kind), golds[folder.name])
@@ -180,15 +184,12 @@ def run_cases(options: Options, work: Path) -> list[ArticleResult]:
     for case in cases:
         out = work / f"case-{case.name}"
         started = time.perf_counter()
-        with serve(case / "site") as port:
-            article = next((case / f"article.{ext}" for ext in ("md", "txt") if (case / f"article.{ext}").exists()), None)
-            if article is not None:
-                target = work / f"{case.name}{article.suffix}"
-                target.write_text(article.read_text(encoding="utf-8").replace("PORT", str(port)), encoding="utf-8")
-                location = str(target)
-            else:
-                location = f"http://127.0.0.1:{port}/article.html"
-            report = run_check(location, out, options)
+        try:
+            report = _check_case(case, out, work, options)
+        except RuntimeError as error:
+            gold = scoring.from_case(json.loads((case / "gold.json").read_text(encoding="utf-8")))
+            results.append(_failed("cases", case.name, article_case_held_out(case.name), gold, str(error)))
+            continue
         seconds = time.perf_counter() - started
         baseline_path = out / "baseline-report.json"
         baseline_path.write_text(json.dumps(scoring.every_source(report, kind) if kind else report), encoding="utf-8")
@@ -198,6 +199,20 @@ def run_cases(options: Options, work: Path) -> list[ArticleResult]:
                                      base["figures"], met=ours["met"], baseline_met=base["met"],
                                      misses=tuple(ours["misses"]), seconds=seconds))
     return results
+
+
+def _check_case(case: Path, out: Path, work: Path, options: Options) -> dict[str, Any]:
+    """The case's site served on loopback and its article (a file with PORT filled in, or
+    site/article.html by URL) checked."""
+    with serve(case / "site") as port:
+        article = next((case / f"article.{ext}" for ext in ("md", "txt") if (case / f"article.{ext}").exists()), None)
+        if article is not None:
+            target = work / f"{case.name}{article.suffix}"
+            target.write_text(article.read_text(encoding="utf-8").replace("PORT", str(port)), encoding="utf-8")
+            location = str(target)
+        else:
+            location = f"http://127.0.0.1:{port}/article.html"
+        return run_check(location, out, options)
 
 
 def shared_score(report: Path, case: Path, *, baseline: bool = False) -> dict[str, Any]:
@@ -268,9 +283,9 @@ def run_public(options: Options, work: Path, per_half: int) -> list[ArticleResul
     return results
 
 
-def _failed(group: str, name: str, held_out: bool, gold: scoring.Gold, error: str, label: str) -> ArticleResult:
-    """A run that did not finish: every claim missed (a run of `claimcheck` that fails
-    counts against it, as in the shared run_cases.py)."""
+def _failed(group: str, name: str, held_out: bool, gold: scoring.Gold, error: str, label: str = "") -> ArticleResult:
+    """A run that did not finish: every claim missed, and the failure named in the table (a
+    run of `claimcheck` that fails counts against it)."""
     empty = scoring.score({"claims": [], "sources": []}, gold)
     return ArticleResult(group, name, held_out, empty.figures, empty.figures, majority=empty.figures,
                          majority_label=label, labels=empty.labels, error=error)
