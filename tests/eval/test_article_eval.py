@@ -281,3 +281,30 @@ def test_reading_a_cases_gold_agrees_with_the_shared_scorer(case: str, tmp_path:
     # The synthetic report tests something: some of each figure right, some wrong.
     assert 0 < ours.planted < ours.planted_total and 0 < ours.correct < ours.correct_total
     assert 0 < ours.sources < ours.sources_total and ours.false_alarms > 0
+
+
+# ── held-out items stay closed ─────────────────────────────────────────────────────────────
+
+
+def _result(name: str, held_out: bool) -> article_eval.ArticleResult:
+    figures = Figures(planted=1, planted_total=2, correct=1, correct_total=2, false_alarms=1, articles=1)
+    return article_eval.ArticleResult("cases", name, held_out, figures, Figures(correct=2, correct_total=2, articles=1),
+                                      met=(3, 5), baseline_met=(2, 5), misses=(f"MISS-OF-{name}",), labels=(("SUPPORT", "NEI"),))
+
+
+def test_misses_are_shown_for_development_articles_only(capsys: pytest.CaptureFixture[str]) -> None:
+    results = [_result("open-one", False), _result("closed-one", True)]
+    article_eval.print_tables(results, article_eval.summarise(results), show=True)
+    shown = capsys.readouterr().out
+    assert "MISS-OF-open-one" in shown and "MISS-OF-closed-one" not in shown
+    assert "closed-one" in shown  # its totals are printed
+    as_json = json.dumps(article_eval._as_json(results, article_eval.summarise(results), article_eval.Options(), 1.0))
+    assert "MISS-OF-open-one" in as_json and "MISS-OF-closed-one" not in as_json
+
+
+def test_halves_are_summed_apart() -> None:
+    results = [_result("a", False), _result("b", False), _result("c", True)]
+    summary = article_eval.summarise(results)
+    assert summary["development"]["cases"]["ours"]["planted"] == 2 and summary["development"]["cases"]["articles"] == 2
+    assert summary["held_out"]["cases"]["ours"]["false_alarms"] == 1
+    assert summary["development"]["cases"]["met"] == [6, 10] and summary["development"]["cases"]["baseline_met"] == [4, 10]
