@@ -20,7 +20,7 @@ printed, with --show or in --json):
               by the shared scorer itself (score_report.py --json), so the numbers are its own;
               "met" is its "all expectations", "sources" its sources (kind and dead link)
     public    articles generated at run time from Check-COVID, HealthVer and SciFact
-              (bench/public_articles.py: 10 claims each, at most 6 per set and half), their
+              (bench/public_articles.py: 10 claims each, at most 12 per set and half), their
               evidence pages served on loopback; also verdict macro-F1 over SUPPORT/REFUTE/NEI
 
 Every line carries the trivial baseline beside our number: every claim `supported` with no
