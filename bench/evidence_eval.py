@@ -25,7 +25,12 @@ abstract can tell the two apart; the report prints that ceiling.
 
 SciFact pairs (../shared/eval/scifact_pairs): the claim with its gold evidence as the one
 passage; entailment when the verdict is supported or partially_supported. Accuracy, F1 of
-entailment, and the majority-class accuracy for comparison.
+entailment, and beside them the majority-class accuracy and the F1 of calling every pair
+entailment; for each half of bench/splits.py and for all pairs.
+
+Check-COVID's dev split is the held-out half of bench/splits.py (the train split is what the
+models were fitted on); the verdict line prints the trivial baselines (every claim the
+majority label; every claim SUPPORT) beside ours.
 
 For reference the report also prints plain BM25 with stemming over the same sentences (the
 baseline the issue names). Nothing here is fitted; bench/train_evidence.py fits on train.
@@ -46,6 +51,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from splits import scifact_held_out  # noqa: E402
 
 from pipeline.batch import evidence_line  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
@@ -194,8 +202,13 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
     elapsed = time.perf_counter() - started
     gold_labels = [claim["label"] for claim in claims]
     predicted = [TO_LABEL.get(answer["verdict"], "NOTENOUGHINFO") for answer in answers]
+    majority = Counter(gold_labels).most_common(1)[0][0] if gold_labels else "SUPPORT"
     result: dict[str, Any] = {"claims": len(claims), "setting": setting, "seconds": round(elapsed, 2),
                               "verdict": macro_f1(gold_labels, predicted),
+                              # the trivial baselines: one answer for every claim
+                              "majority_label": majority,
+                              "majority_macro_f1": macro_f1(gold_labels, [majority] * len(claims))["macro_f1"],
+                              "all_support_macro_f1": macro_f1(gold_labels, ["SUPPORT"] * len(claims))["macro_f1"],
                               "verdicts_given": dict(Counter(answer["verdict"] for answer in answers))}
     if setting == "abstract":
         golds = [primary(claim) for claim in claims]
@@ -236,10 +249,12 @@ def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[s
     return {"pairs": len(rows), "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(rows),
             "entailment_precision": precision, "entailment_recall": recall,
             "entailment_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "majority_accuracy": max(share, 1 - share)}
+            "majority_accuracy": max(share, 1 - share),
+            # every pair called entailment: precision = the share, recall 1
+            "all_entailment_f1": 2 * share / (1 + share) if share else 0.0}
 
 
-def _print(result: Mapping[str, Any], scifact: Mapping[str, Any] | None, split: str) -> None:
+def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] | None, split: str) -> None:
     print(f"Check-COVID {split}, setting {result['setting']}: {result['claims']} claims in {result['seconds']} s")
     if "ranking" in result:
         ours, base = result["ranking"], result["bm25_baseline"]
@@ -257,14 +272,17 @@ def _print(result: Mapping[str, Any], scifact: Mapping[str, Any] | None, split: 
     per = "  ".join(f"{label} {row['f1']:.3f} (P {row['precision']:.2f} R {row['recall']:.2f})"
                     for label, row in verdict["per_class"].items())
     print(f"  verdict macro-F1 {verdict['macro_f1']:.3f}  accuracy {verdict['accuracy']:.3f}   {per}")
+    print(f"    baselines: every claim {result['majority_label']} (majority) macro-F1 {result['majority_macro_f1']:.3f}, "
+          f"every claim SUPPORT {result['all_support_macro_f1']:.3f}")
     if "same_input_ceiling_macro_f1" in result:
         print(f"  (ceiling for any reader of claim + abstract: macro-F1 {result['same_input_ceiling_macro_f1']:.3f})")
     print(f"  verdicts given: {result['verdicts_given']}")
     print(f"  confusion gold->predicted: {verdict['confusion']}")
-    if scifact:
-        print(f"SciFact pairs: {scifact['pairs']} pairs  accuracy {scifact['accuracy']:.3f}  "
-              f"entailment P {scifact['entailment_precision']:.3f} R {scifact['entailment_recall']:.3f} "
-              f"F1 {scifact['entailment_f1']:.3f}  (majority class {scifact['majority_accuracy']:.3f})")
+    for half, numbers in (scifact or {}).items():
+        print(f"SciFact pairs, {half}: {numbers['pairs']} pairs  accuracy {numbers['accuracy']:.3f} "
+              f"(majority class {numbers['majority_accuracy']:.3f})  entailment P {numbers['entailment_precision']:.3f} "
+              f"R {numbers['entailment_recall']:.3f} F1 {numbers['entailment_f1']:.3f} "
+              f"(every pair entailment {numbers['all_entailment_f1']:.3f})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -285,7 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     scifact = None
     if not args.no_scifact:
         rows = load_scifact()
-        scifact = run_scifact(rows[: args.limit] if args.limit else rows, settings)
+        rows = rows[: args.limit] if args.limit else rows
+        # Both halves of bench/splits.py, and all pairs (the number reported before the split).
+        scifact = {name: run_scifact(chosen, settings) for name, chosen in (
+            ("development half", [row for row in rows if not scifact_held_out(row["sentence2"])]),
+            ("held-out half", [row for row in rows if scifact_held_out(row["sentence2"])]),
+            ("all", rows)) if chosen}
     if args.json:
         print(json.dumps({"split": args.split, "check_covid": result, "scifact": scifact}, indent=1))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,26 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from loopback import LoopbackServer
+from shared_data import missing_folders, when_missing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "shared_eval(*folders): needs these folders of ../shared/eval; skipped where they are "
+        "missing, a failure under CI=true (tests/shared_data.py)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before fixtures set up, which may read the data
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked shared_eval runs only with its data: skipped without it, failed under CI=true."""
+    marker = item.get_closest_marker("shared_eval")
+    if marker is None:
+        return
+    action, why = when_missing(missing_folders(marker.args), os.environ)
+    if action == "fail":
+        pytest.fail(why, pytrace=False)
+    if action == "skip":
+        pytest.skip(why)
 
 
 @pytest.fixture

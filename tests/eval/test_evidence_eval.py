@@ -1,11 +1,13 @@
 """A slice of bench/evidence_eval.py as a test: a regression in evidence ranking or in the
-support judgement fails CI. Reads ../shared/eval at run time (skipped when it is absent).
+support judgement fails CI. Reads ../shared/eval at run time: each test that needs it is marked
+`shared_eval`, skipped where the data is missing and failed under CI=true (tests/conftest.py).
 
-The floors sit a little under what the slice measured when the models were fitted (the
-first 90 claims of Check-COVID dev: R@3 0.556, MRR 0.501, verdict macro-F1 0.381 from the
-abstract, 0.484 from the gold evidence, against plain BM25's R@3 0.478; SciFact, the first
-150 pairs: accuracy 0.653, entailment precision 0.747). Nothing was fitted or tuned on these
-claims.
+Floors sit just under what the slice measured on 2026-12-06 (about one item's worth below):
+the first 90 claims of Check-COVID dev give R@3 0.567 (plain BM25 0.478), MRR 0.517, verdict
+macro-F1 0.441 from the abstract (majority class 0.171) and 0.536 from the gold evidence; the
+first 150 SciFact pairs give accuracy 0.680 (majority class 0.647) and entailment precision
+0.775. Nothing was fitted or tuned on these items; a change that moves a number up should move
+its floor up with it.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import evidence_eval  # noqa: E402
 from pipeline.batch import evidence_line  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not evidence_eval.CHECK_COVID.is_dir() or not evidence_eval.SCIFACT.is_file(),
-                                reason="../shared/eval is not here")
+needs_check_covid = pytest.mark.shared_eval("check_covid")
+needs_scifact = pytest.mark.shared_eval("scifact_pairs")
 
 SLICE = 90
 
@@ -44,28 +46,34 @@ def corpus():
     return evidence_eval.load_corpus()
 
 
+@needs_check_covid
 def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings)
     ours, bm25 = result["ranking"], result["bm25_baseline"]
-    assert ours["recall@3"] >= 0.52
-    assert ours["mrr"] >= 0.47
+    assert ours["recall@3"] >= 0.555
+    assert ours["mrr"] >= 0.505
     assert ours["recall@3"] > bm25["recall@3"] and ours["mrr"] > bm25["mrr"]
-    assert result["verdict"]["macro_f1"] >= 0.35
+    assert result["verdict"]["macro_f1"] >= 0.43
+    assert result["verdict"]["macro_f1"] > result["majority_macro_f1"]
     # Each class is predicted and some right: a judge collapsing to one answer fails here.
     assert all(row["f1"] > 0.2 for row in result["verdict"]["per_class"].values())
 
 
+@needs_check_covid
 def test_verdicts_from_the_gold_evidence(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings, "gold")
-    assert result["verdict"]["macro_f1"] >= 0.45
+    assert result["verdict"]["macro_f1"] >= 0.525
 
 
+@needs_scifact
 def test_scifact_pairs_slice(settings):
     result = evidence_eval.run_scifact(evidence_eval.load_scifact()[:150], settings)
-    assert result["accuracy"] >= 0.58
-    assert result["entailment_precision"] >= 0.68
+    assert result["accuracy"] >= 0.67
+    assert result["accuracy"] > result["majority_accuracy"]
+    assert result["entailment_precision"] >= 0.765
 
 
+@needs_check_covid
 def test_every_answer_ranks_every_passage(settings, claims, corpus):
     for line in evidence_eval.evidence_lines(claims[:20], corpus):
         answer = evidence_line(line, settings)
