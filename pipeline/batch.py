@@ -1,7 +1,8 @@
 """The batch verbs: one JSON object per line in, one per line out (see CONTRACT.md).
 
     claimcheck evidence   {"id", "claim", "passages": [str, ...]}
-                          → {"id", "scores", "ranking", "evidence", "verdict"}
+                          → {"id", "scores", "ranking", "evidence", "verdict"} (and, added:
+                            "reason", "judge" that decided it, "judge_fallback")
     claimcheck strength   {"id", "text"} → {"id", "strength", "hedged"}
     claimcheck compare    {"id", "claim", "source"}
                           → {"id", "label", "claim_strength", "source_strength", "flags"}
@@ -39,6 +40,8 @@ def evidence_line(item: Mapping[str, Any], settings: Settings) -> dict[str, Any]
         "evidence": list(judgement.evidence),
         "verdict": judgement.verdict,
         "reason": judgement.reason,
+        "judge": judgement.judge or None,
+        "judge_fallback": judgement.judge_fallback or None,
     }
 
 
