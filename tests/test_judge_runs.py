@@ -145,3 +145,30 @@ def test_the_key_is_sent_to_the_endpoint_and_written_nowhere(site: LoopbackServe
     written = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert written and not any(b"sk-desk-0123456789" in path.read_bytes() for path in written)
     assert "sk-desk" not in stdout + err
+
+
+def test_the_evidence_verb_takes_a_judge_and_says_when_it_stood_in(tmp_path: Path, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    lines = [json.dumps({"id": n, "claim": "Brisk walking lowers resting blood pressure.",
+                         "passages": ["Adults who walked briskly had lower resting blood pressure.",
+                                      "Sleep was recorded with wrist monitors."]}) for n in (1, 2)]
+    with LoopbackServer() as server:
+        endpoint = TableEndpoint({}, default="supports")
+        server.respond(CHAT_PATH, endpoint)
+        config = judge_config(server, tmp_path, retries=0)
+        monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+        status, out, err = _run(capsys, "evidence", "--judge", "openai:desk-model", "--config", config)
+        assert status == 0 and err == ""
+        answers = [json.loads(line) for line in out.splitlines()]
+        assert [(a["verdict"], a["judge"], a["judge_fallback"]) for a in answers] == \
+            [("supported", "openai:desk-model", None)] * 2
+        assert server.hits(CHAT_PATH) == 1  # the repeated claim was asked about once
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    status, out, err = _run(capsys, "evidence", "--judge", "openai:desk-model", "--config", config)
+    assert status == 0
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [answer["judge"] for answer in answers] == ["default"] * 2
+    assert all(answer["judge_fallback"].startswith("openai:desk-model: cannot reach") for answer in answers)
+    assert err.count("\n") == 1 and err.startswith("claimcheck: the default judge decided 2 claims in place of ")
