@@ -11,7 +11,7 @@ Run from the repository root:
 Check-COVID (../shared/eval/check_covid, Wang et al. 2023): every claim cites one abstract.
 Each claim becomes one line of the `claimcheck evidence` verb, `{"id", "claim", "passages"}`
 with the abstract's sentences as passages (setting `abstract`, what a user of the verb
-does), and is answered by `pipeline.batch.evidence_line`, the verb's own code. Measured:
+does), and is answered by `pipeline.batch.evidence_many`, the verb's own code. Measured:
 
   * evidence recall@1, recall@3 and MRR: where the first PRIMARY evidence sentence stands in
     the answer's `ranking`;
@@ -53,7 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.batch import evidence_line  # noqa: E402
+from pipeline.batch import evidence_many  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.language.text import content_terms  # noqa: E402
 from pipeline.match import choose_judge, get_judge  # noqa: E402
@@ -198,7 +198,7 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
     """Every claim through the evidence verb; ranking and verdict metrics."""
     lines = evidence_lines(claims, corpus, setting)
     started = time.perf_counter()
-    answers = [evidence_line(line, settings) for line in lines]
+    answers = _answered(lines, settings)
     elapsed = time.perf_counter() - started
     gold_labels = [claim["label"] for claim in claims]
     predicted = [TO_LABEL.get(answer["verdict"], "NOTENOUGHINFO") for answer in answers]
@@ -228,6 +228,16 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
     return result
 
 
+def _answered(lines: Sequence[Mapping[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+    """The evidence verb's answers to `lines` (its own code, `pipeline.batch.evidence_many`:
+    all claims put to the judge together, so an endpoint answers `[judge] concurrency` at once)."""
+    answers = evidence_many(lines, settings)
+    for answer in answers:
+        if not isinstance(answer, dict):
+            raise SystemExit(f"a line of the data could not be read: {answer}")
+    return answers  # type: ignore[return-value]
+
+
 def judged_by(answers: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """How many answers each judge decided, and how many the default judge decided in the
     place of the judge chosen ("fallback")."""
@@ -239,13 +249,9 @@ def judged_by(answers: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[str, Any]:
     """Each SciFact pair through the evidence verb: entailment iff (partially) supported."""
     gold = [row["entailment"] == "entailment" for row in rows]
-    predicted = []
-    answers = []
-    for row in rows:
-        answer = evidence_line({"id": row["index"], "claim": row["sentence2"], "passages": [row["sentence1"]]},
-                               settings)
-        answers.append(answer)
-        predicted.append(answer["verdict"] in ("supported", "partially_supported"))
+    answers = _answered([{"id": row["index"], "claim": row["sentence2"], "passages": [row["sentence1"]]}
+                         for row in rows], settings)
+    predicted = [answer["verdict"] in ("supported", "partially_supported") for answer in answers]
     tp = sum(g and p for g, p in zip(gold, predicted))
     fp = sum(p and not g for g, p in zip(gold, predicted))
     fn = sum(g and not p for g, p in zip(gold, predicted))

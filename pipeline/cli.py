@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import match
-from .batch import VERBS, run_batch
+from .batch import MANY, VERBS, batch_window, run_batch
 from .config import Settings, load_settings
 from .errors import PipelineError, UsageError
 from .progress import SilentProgress, progress_for
@@ -373,7 +373,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     # every answer it already gave.
     target = sys.stdout if args.output is None else _open_output(args.output)
     try:
-        for answer in run_batch(VERBS[args.verb], source, settings):
+        window = batch_window(args.verb, settings)
+        for answer in run_batch(VERBS[args.verb], source, settings, many=MANY.get(args.verb), window=window):
             target.write(answer + "\n")
             target.flush()
     finally:

@@ -172,3 +172,30 @@ def test_the_evidence_verb_takes_a_judge_and_says_when_it_stood_in(tmp_path: Pat
     assert [answer["judge"] for answer in answers] == ["default"] * 2
     assert all(answer["judge_fallback"].startswith("openai:desk-model: cannot reach") for answer in answers)
     assert err.count("\n") == 1 and err.startswith("claimcheck: the default judge decided 2 claims in place of ")
+
+
+def test_the_evidence_verb_asks_about_a_window_of_lines_at_once_in_order(tmp_path: Path, capsys,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    table = TableEndpoint({}, default="related")
+
+    def slow(seen):
+        reply = table(seen)
+        return Reply(body=reply.body, content_type=reply.content_type, delay=0.3)
+
+    claims = [f"Walking {what} lowers resting blood pressure." for what in ("daily", "briskly", "uphill", "slowly")]
+    lines = [json.dumps({"id": n, "claim": claim, "passages": [f"{claim[:-1]} in adults.", "Sleep was recorded."]})
+             for n, claim in enumerate(claims)]
+    lines.insert(2, '{"id": "bad", "claim": 5}')
+    with LoopbackServer() as server:
+        server.respond(CHAT_PATH, slow)
+        config = judge_config(server, tmp_path, concurrency=3)
+        monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+        status, out, err = _run(capsys, "evidence", "--judge", "openai:desk-model", "--config", config)
+        assert status == 0 and err == ""
+        assert server.hits(CHAT_PATH) == 4 and server.peak_in_flight >= 2
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [answer["id"] for answer in answers] == [0, 1, "bad", 2, 3]
+    assert answers[2] == {"id": "bad", "error": 'line 3: "claim" must be a non-empty string'}
+    assert [answer["judge"] for answer in answers if "error" not in answer] == ["openai:desk-model"] * 4

@@ -28,7 +28,7 @@ from .choice import (
     passage_key,
 )
 from .judge import Judge, PairJudgement
-from .matcher import PassageJudgement, judge_passages, match_claims
+from .matcher import PassageJudgement, judge_passages, judge_passages_many, match_claims
 
 __all__ = [
     "Judge",
@@ -40,6 +40,7 @@ __all__ = [
     "choose_judge",
     "get_judge",
     "judge_passages",
+    "judge_passages_many",
     "judging",
     "keeps_answers",
     "match_claims",

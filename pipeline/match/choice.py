@@ -171,26 +171,34 @@ class GuardedJudge:
         """Each request's answers: kept ones from the cache, the rest asked of the primary
         judge in one go, a claim it cannot answer judged by the fallback."""
         plans = []
-        asks = []
+        asks: dict[tuple[str, tuple[str, ...]], int] = {}  # the same question is asked once
+        questions: list[JudgeRequest] = []
         for request in requests:
             keys = [passage_key(candidate.text) for candidate in request.candidates]
             kept = self.cache.lookup(self.cache_id, request.claim, keys) if keys else {}
             missing = [index for index, key in enumerate(keys) if key not in kept]
-            plans.append((keys, kept, missing))
+            asked = None
             if missing:
-                asks.append(JudgeRequest(request.claim, tuple(request.candidates[index] for index in missing)))
-        results = iter(self.primary.judge_many(asks) if asks else [])
+                question = (request.claim, tuple(keys[index] for index in missing))
+                if question not in asks:
+                    asks[question] = len(questions)
+                    questions.append(JudgeRequest(request.claim, tuple(request.candidates[i] for i in missing)))
+                asked = asks[question]
+            plans.append((keys, kept, missing, asked))
+        results = self.primary.judge_many(questions) if questions else []
         out: list[Answers] = []
-        for request, (keys, kept, missing) in zip(requests, plans, strict=True):
-            result = next(results) if missing else []
+        kept_now: set[int] = set()
+        for request, (keys, kept, missing, asked) in zip(requests, plans, strict=True):
+            result = results[asked] if asked is not None else []
             if not isinstance(result, JudgeFailure) and len(result) != len(missing):
                 result = JudgeFailure(f"it gave {len(result)} answers for {len(missing)} passages")
             if isinstance(result, JudgeFailure):
                 out.append(self._fall_back(request, result.reason))
                 continue
             fresh = {keys[index]: answer for index, answer in zip(missing, result)}
-            if fresh:
+            if fresh and asked not in kept_now:
                 self.cache.keep(self.cache_id, request.claim, fresh)
+                kept_now.add(asked)  # type: ignore[arg-type]
             found = {**kept, **fresh}
             out.append([dataclasses.replace(found[key], judge=self.name, fallback="") for key in keys])
         return out

@@ -84,13 +84,31 @@ def judge_passages(claim: str, passages: Sequence[str], settings: Settings,
     """Score, rank and judge `passages` (plain strings in document order; each gets its
     neighbours as context) for one claim: the `claimcheck evidence` verb. Same ranking,
     judgement and verdict rules as `match_claims`; `judge` defaults to `[judge] use`'s."""
+    return judge_passages_many([(claim, passages)], settings, judge)[0]
+
+
+def judge_passages_many(items: Sequence[tuple[str, Sequence[str]]], settings: Settings,
+                        judge: Judge | None = None) -> list[PassageJudgement]:
+    """`judge_passages` for several (claim, passages) at once: the judge is asked about all
+    of them together (an endpoint answers them concurrently, a local model in batches)."""
     judge = judge or get_judge(settings)
-    index, places = index_passages(passages, settings)
+    prepared = []
+    for claim, passages in items:
+        index, places = index_passages(passages, settings)
+        question = _ask_about(claim, list(range(len(passages))), index, places, [""] * len(passages), settings,
+                              frozenset(), judge)
+        prepared.append((claim, passages, index, question))
+    replies = ask_judge(judge, [question.request for *_, question in prepared])
+    return [_passage_judgement(claim, passages, index, question, reply, settings, judge)
+            for (claim, passages, index, question), reply in zip(prepared, replies, strict=True)]
+
+
+def _passage_judgement(claim: str, passages: Sequence[str], index: PassageIndex, question: _Question,
+                       replies: Sequence[PairJudgement], settings: Settings, judge: Judge) -> PassageJudgement:
+    """One claim of `judge_passages_many`, from the judge's replies."""
     owner = [""] * len(passages)
-    asked = _ask_about(claim, list(range(len(passages))), index, places, owner, settings, frozenset(), judge)
-    (replies,) = ask_judge(judge, [asked.request])
-    rows, answers = _rows(asked, replies, index, settings)
-    signals = asked.signals
+    rows, answers = _rows(question, replies, index, settings)
+    signals = question.signals
     kept = keep_rows(signals, rows, owner, index, settings)
     relation_of = {row.position: row.relation for row in kept}
     score_of = {row.position: row.score for row in rows}
