@@ -196,9 +196,9 @@ class GuardedJudge:
                 out.append(self._fall_back(request, result.reason))
                 continue
             fresh = {keys[index]: answer for index, answer in zip(missing, result)}
-            if fresh and asked not in kept_now:
+            if asked is not None and asked not in kept_now:
                 self.cache.keep(self.cache_id, request.claim, fresh)
-                kept_now.add(asked)  # type: ignore[arg-type]
+                kept_now.add(asked)
             found = {**kept, **fresh}
             out.append([dataclasses.replace(found[key], judge=self.name, fallback="") for key in keys])
         return out

@@ -153,8 +153,9 @@ def effective(answer: PairJudgement) -> tuple[float, float]:
 
 
 def relation_of(answer: PairJudgement, settings: Settings) -> Relation | None:
-    """The contract's relation for one judged passage, from the [match] thresholds: contradicts,
-    supports, related, or None (not evidence at all)."""
+    """The contract's relation for one judged passage: from a reading judge's stance when it
+    gave one, else from the [match] thresholds: contradicts, supports, related, or None (not
+    evidence at all)."""
     if answer.stance:
         return _RELATION_OF_STANCE.get(answer.stance)
     match = settings.match

@@ -54,12 +54,13 @@ def read_verdict(rows: Sequence[Row], answers: Mapping[int, PairJudgement],
         row, answer = partial
         return ("partially_supported", round(answer.support, 4),
                 f"{label[row.position]} supports part of it: {_why(answer)}.")
+    if not judged:
+        return "unsupported", 0.0, "No passage of the cited sources was read for it."
     related = sum(1 for _, answer in judged if answer.stance == "related")
-    about = f"{related} of the {len(judged)} passages read are about it, but none states it" if related else \
-        f"none of the {len(judged)} passages read is about it"
-    best = max((answer.support for _, answer in judged), default=0.0)
-    return "unsupported", round(best, 4), f"The judge ({judged[0][1].judge or 'reading'}) found {about}." \
-        if judged else "No passage of the cited sources was read for it."
+    about = (f"{related} of the {len(judged)} passages it read are about the claim, but none states it" if related
+             else f"none of the {len(judged)} passages it read is about the claim")
+    best = max(answer.support for _, answer in judged)
+    return "unsupported", round(best, 4), f"The judge ({judged[0][1].judge or 'reading'}) found {about}."
 
 
 def _why(answer: PairJudgement) -> str:
