@@ -243,6 +243,7 @@ def _run_recheck(args: argparse.Namespace) -> int:
     if args.due and args.articles:
         raise UsageError("give ARTICLE ... or --due, not both")
     settings = match.choose_judge(_settings(args.config, allow_private_hosts=args.allow_private_hosts), args.judge)
+    match.get_judge(settings)  # a judge that cannot be used is one error line before any article is read
     with Store(_db_path(args), settings.recheck, create=False) as store:
         if args.due:
             articles = due_articles(
