@@ -6,11 +6,12 @@ Run from the repository root:
     .venv/bin/python bench/evidence_eval.py --split train    # the split the models were fitted on
     .venv/bin/python bench/evidence_eval.py --setting gold   # passages = the gold evidence only
     .venv/bin/python bench/evidence_eval.py --limit 60 --json
+    .venv/bin/python bench/evidence_eval.py --judge openai:MODEL --config my-judge.toml   # your judge
 
 Check-COVID (../shared/eval/check_covid, Wang et al. 2023): every claim cites one abstract.
 Each claim becomes one line of the `claimcheck evidence` verb, `{"id", "claim", "passages"}`
 with the abstract's sentences as passages (setting `abstract`, what a user of the verb
-does), and is answered by `pipeline.batch.evidence_line`, the verb's own code. Measured:
+does), and is answered by `pipeline.batch.evidence_many`, the verb's own code. Measured:
 
   * evidence recall@1, recall@3 and MRR: where the first PRIMARY evidence sentence stands in
     the answer's `ranking`;
@@ -34,6 +35,11 @@ majority label; every claim SUPPORT) beside ours.
 
 For reference the report also prints plain BM25 with stemming over the same sentences (the
 baseline the issue names). Nothing here is fitted; bench/train_evidence.py fits on train.
+
+`--judge` measures another judge on the same data (default, nli:PATH, openai:MODEL; see
+docs/judges.md): the ranking numbers do not change (the ranker chooses what the judge reads),
+the verdicts do. The report says how many claims the default judge decided in its place.
+`--eval-dir` reads the data from another folder laid out like ../shared/eval.
 """
 
 from __future__ import annotations
@@ -55,13 +61,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from splits import scifact_held_out  # noqa: E402
 
-from pipeline.batch import evidence_line  # noqa: E402
+from pipeline.batch import evidence_many  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.language.text import content_terms  # noqa: E402
+from pipeline.match import choose_judge, get_judge  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CHECK_COVID = EVAL / "check_covid"
-SCIFACT = EVAL / "scifact_pairs" / "rte_scifact_train.tsv"
+SCIFACT_FILE = Path("scifact_pairs") / "rte_scifact_train.tsv"
+SCIFACT = EVAL / SCIFACT_FILE
 SPLITS = {"train": "covidCheck_train_composed+extracted.json", "dev": "covidCheck_dev_composed+extracted.json"}
 LABELS = ("SUPPORT", "REFUTE", "NOTENOUGHINFO")
 TO_LABEL = {"supported": "SUPPORT", "partially_supported": "SUPPORT", "contradicted": "REFUTE"}
@@ -70,15 +78,15 @@ TO_LABEL = {"supported": "SUPPORT", "partially_supported": "SUPPORT", "contradic
 # ── data ──────────────────────────────────────────────────────────────────────────────────
 
 
-def load_corpus() -> dict[str, dict[str, Any]]:
+def load_corpus(folder: Path = CHECK_COVID) -> dict[str, dict[str, Any]]:
     """Check-COVID abstracts by cord_id (the file is JSON Lines despite its name)."""
-    with (CHECK_COVID / "corpus.json").open(encoding="utf-8") as handle:
+    with (folder / "corpus.json").open(encoding="utf-8") as handle:
         return {row["cord_id"]: row for row in map(json.loads, handle) if row}
 
 
-def load_claims(split: str) -> list[dict[str, Any]]:
+def load_claims(split: str, folder: Path = CHECK_COVID) -> list[dict[str, Any]]:
     """The claims of a Check-COVID split ("train" or "dev")."""
-    with (CHECK_COVID / SPLITS[split]).open(encoding="utf-8") as handle:
+    with (folder / SPLITS[split]).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -100,9 +108,9 @@ def evidence_lines(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Map
     return lines
 
 
-def load_scifact() -> list[dict[str, str]]:
+def load_scifact(path: Path = SCIFACT) -> list[dict[str, str]]:
     """SciFact claim/evidence pairs with their entailment label."""
-    with SCIFACT.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
@@ -198,7 +206,7 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
     """Every claim through the evidence verb; ranking and verdict metrics."""
     lines = evidence_lines(claims, corpus, setting)
     started = time.perf_counter()
-    answers = [evidence_line(line, settings) for line in lines]
+    answers = _answered(lines, settings)
     elapsed = time.perf_counter() - started
     gold_labels = [claim["label"] for claim in claims]
     predicted = [TO_LABEL.get(answer["verdict"], "NOTENOUGHINFO") for answer in answers]
@@ -209,7 +217,8 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
                               "majority_label": majority,
                               "majority_macro_f1": macro_f1(gold_labels, [majority] * len(claims))["macro_f1"],
                               "all_support_macro_f1": macro_f1(gold_labels, ["SUPPORT"] * len(claims))["macro_f1"],
-                              "verdicts_given": dict(Counter(answer["verdict"] for answer in answers))}
+                              "verdicts_given": dict(Counter(answer["verdict"] for answer in answers)),
+                              "judged_by": judged_by(answers)}
     if setting == "abstract":
         golds = [primary(claim) for claim in claims]
         result["ranking"] = ranking_metrics((answer["ranking"] for answer in answers), golds)
@@ -232,14 +241,30 @@ def run_check_covid(claims: Sequence[Mapping[str, Any]], corpus: Mapping[str, Ma
     return result
 
 
+def _answered(lines: Sequence[Mapping[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+    """The evidence verb's answers to `lines` (its own code, `pipeline.batch.evidence_many`:
+    all claims put to the judge together, so an endpoint answers `[judge] concurrency` at once)."""
+    answers = evidence_many(lines, settings)
+    for answer in answers:
+        if not isinstance(answer, dict):
+            raise SystemExit(f"a line of the data could not be read: {answer}")
+    return answers  # type: ignore[return-value]
+
+
+def judged_by(answers: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """How many answers each judge decided, and how many the default judge decided in the
+    place of the judge chosen ("fallback")."""
+    counts = Counter(answer["judge"] or "no judge (a rule decided)" for answer in answers)
+    counts["fallback"] = sum(1 for answer in answers if answer["judge_fallback"])
+    return dict(sorted(counts.items()))
+
+
 def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[str, Any]:
     """Each SciFact pair through the evidence verb: entailment iff (partially) supported."""
     gold = [row["entailment"] == "entailment" for row in rows]
-    predicted = []
-    for row in rows:
-        answer = evidence_line({"id": row["index"], "claim": row["sentence2"], "passages": [row["sentence1"]]},
-                               settings)
-        predicted.append(answer["verdict"] in ("supported", "partially_supported"))
+    answers = _answered([{"id": row["index"], "claim": row["sentence2"], "passages": [row["sentence1"]]}
+                         for row in rows], settings)
+    predicted = [answer["verdict"] in ("supported", "partially_supported") for answer in answers]
     tp = sum(g and p for g, p in zip(gold, predicted))
     fp = sum(p and not g for g, p in zip(gold, predicted))
     fn = sum(g and not p for g, p in zip(gold, predicted))
@@ -251,11 +276,13 @@ def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[s
             "entailment_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
             "majority_accuracy": max(share, 1 - share),
             # every pair called entailment: precision = the share, recall 1
-            "all_entailment_f1": 2 * share / (1 + share) if share else 0.0}
+            "all_entailment_f1": 2 * share / (1 + share) if share else 0.0,
+            "judged_by": judged_by(answers)}
 
 
-def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] | None, split: str) -> None:
-    print(f"Check-COVID {split}, setting {result['setting']}: {result['claims']} claims in {result['seconds']} s")
+def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] | None, split: str, judge: str) -> None:
+    print(f"Check-COVID {split}, setting {result['setting']}: {result['claims']} claims in {result['seconds']} s, "
+          f"judge {judge}")
     if "ranking" in result:
         ours, base = result["ranking"], result["bm25_baseline"]
         print(f"  evidence (PRIMARY, n={ours['n']}): R@1 {ours['recall@1']:.3f}  R@3 {ours['recall@3']:.3f}  "
@@ -277,12 +304,14 @@ def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] |
     if "same_input_ceiling_macro_f1" in result:
         print(f"  (ceiling for any reader of claim + abstract: macro-F1 {result['same_input_ceiling_macro_f1']:.3f})")
     print(f"  verdicts given: {result['verdicts_given']}")
+    print(f"  decided by: {result['judged_by']}")
     print(f"  confusion gold->predicted: {verdict['confusion']}")
     for half, numbers in (scifact or {}).items():
         print(f"SciFact pairs, {half}: {numbers['pairs']} pairs  accuracy {numbers['accuracy']:.3f} "
               f"(majority class {numbers['majority_accuracy']:.3f})  entailment P {numbers['entailment_precision']:.3f} "
               f"R {numbers['entailment_recall']:.3f} F1 {numbers['entailment_f1']:.3f} "
               f"(every pair entailment {numbers['all_entailment_f1']:.3f})")
+        print(f"  decided by: {numbers['judged_by']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -294,15 +323,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", help="a settings file layered on the defaults")
     parser.add_argument("--no-scifact", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+    parser.add_argument("--judge", help="the judge to measure: default, nli:PATH, openai:MODEL (docs/judges.md)")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL, help="a folder laid out like ../shared/eval")
     args = parser.parse_args(argv)
-    settings = load_settings(args.config)
-    claims = load_claims(args.split)
+    settings = choose_judge(load_settings(args.config), args.judge)
+    judge = get_judge(settings).name  # built before the first claim: a judge that cannot be used fails here
+    claims = load_claims(args.split, args.eval_dir / "check_covid")
     if args.limit:
         claims = claims[: args.limit]
-    result = run_check_covid(claims, load_corpus(), settings, args.setting)
+    result = run_check_covid(claims, load_corpus(args.eval_dir / "check_covid"), settings, args.setting)
     scifact = None
     if not args.no_scifact:
-        rows = load_scifact()
+        rows = load_scifact(args.eval_dir / SCIFACT_FILE)
         rows = rows[: args.limit] if args.limit else rows
         # Both halves of bench/splits.py, and all pairs (the number reported before the split).
         scifact = {name: run_scifact(chosen, settings) for name, chosen in (
@@ -310,9 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("held-out half", [row for row in rows if scifact_held_out(row["sentence2"])]),
             ("all", rows)) if chosen}
     if args.json:
-        print(json.dumps({"split": args.split, "check_covid": result, "scifact": scifact}, indent=1))
+        print(json.dumps({"split": args.split, "judge": judge, "check_covid": result, "scifact": scifact}, indent=1))
     else:
-        _print(result, scifact, args.split)
+        _print(result, scifact, args.split, judge)
     return 0
 
 

@@ -21,11 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from .batch import VERBS, run_batch
+from . import match
+from .batch import MANY, VERBS, batch_window, run_batch
 from .config import Settings, load_settings
 from .errors import PipelineError, UsageError
 from .progress import SilentProgress, progress_for
-from .records import SEVERITY_RANK, Report
+from .records import SEVERITY_RANK, Judgement, Report
 from .store import DEFAULT_DB
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a flag of this severity or worse is found",
     )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_judge_option(check)
     _add_db_option(check)
     check.add_argument("--no-db", action="store_true", help="do not record this run in the run store")
     check.set_defaults(handler=_run_check)
@@ -101,8 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
         batch_parser.add_argument("--input", type=Path, metavar="FILE", help="read lines from FILE (default stdin)")
         batch_parser.add_argument("--output", type=Path, metavar="FILE", help="write lines to FILE (default stdout)")
         batch_parser.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
-        batch_parser.set_defaults(handler=_run_batch, verb=verb)
+        if verb == "evidence":
+            _add_judge_option(batch_parser)
+        batch_parser.set_defaults(handler=_run_batch, verb=verb, judge=None)
     return parser
+
+
+def _add_judge_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--judge",
+        metavar="JUDGE",
+        help="who judges support: default, nli:PATH (a local ONNX model) or openai:MODEL (an OpenAI-compatible "
+        "endpoint, [judge] openai_base_url); default: [judge] use (see docs/judges.md)",
+    )
 
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +153,7 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:
         "--allow-private-hosts", action="store_true", help="let sources resolve to loopback/private addresses"
     )
     recheck.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_judge_option(recheck)
     recheck.set_defaults(handler=_run_recheck)
 
     watch = commands.add_parser(
@@ -199,7 +213,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
     if args.offline and args.archive:
         raise UsageError("give either --offline or --archive, not both")
-    settings = load_settings(args.config)
+    settings = match.choose_judge(load_settings(args.config), args.judge)
     if args.allow_private_hosts:
         settings = settings.with_fetch(allow_private_hosts=True)
     if args.no_db and args.db:
@@ -210,6 +224,7 @@ def _run_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with progress:
         outcome = check_and_record(request, settings, db, progress)
+    _say_fallbacks(outcome.report.judgements)
     print(_summary_line(outcome.report, outcome.outputs["html"], time.monotonic() - started))
     if args.fail_on and _worst_severity(outcome.report) >= SEVERITY_RANK[args.fail_on]:
         return EXIT_FLAGGED
@@ -227,7 +242,8 @@ def _run_recheck(args: argparse.Namespace) -> int:
 
     if args.due and args.articles:
         raise UsageError("give ARTICLE ... or --due, not both")
-    settings = _settings(args.config, allow_private_hosts=args.allow_private_hosts)
+    settings = match.choose_judge(_settings(args.config, allow_private_hosts=args.allow_private_hosts), args.judge)
+    match.get_judge(settings)  # a judge that cannot be used is one error line before any article is read
     with Store(_db_path(args), settings.recheck, create=False) as store:
         if args.due:
             articles = due_articles(
@@ -350,13 +366,16 @@ def _stamp_now() -> str:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = match.choose_judge(load_settings(args.config), args.judge)
+    # Built before reading a line, so a judge that cannot be used is one error line, not one per input line.
+    judge = match.get_judge(settings) if args.verb == "evidence" else None
     source = _open_input(args.input)
     # Lines are written and flushed as they are answered, so an interrupted batch keeps
     # every answer it already gave.
     target = sys.stdout if args.output is None else _open_output(args.output)
     try:
-        for answer in run_batch(VERBS[args.verb], source, settings):
+        window = batch_window(args.verb, settings)
+        for answer in run_batch(VERBS[args.verb], source, settings, many=MANY.get(args.verb), window=window):
             target.write(answer + "\n")
             target.flush()
     finally:
@@ -364,7 +383,22 @@ def _run_batch(args: argparse.Namespace) -> int:
             source.close()
         if target is not sys.stdout:
             target.close()
+    fallbacks = getattr(judge, "fallbacks", [])
+    if fallbacks:
+        _say_fallback_line(len(fallbacks), fallbacks[0])
     return EXIT_OK
+
+
+def _say_fallbacks(judgements: Sequence[Judgement]) -> None:
+    """One stderr line when the judge chosen could not answer for some claims."""
+    fallbacks = [judgement.judge_fallback for judgement in judgements if judgement.judge_fallback]
+    if fallbacks:
+        _say_fallback_line(len(fallbacks), fallbacks[0])
+
+
+def _say_fallback_line(count: int, first: str) -> None:
+    claims = "claim" if count == 1 else "claims"
+    print(f"{PROG}: the default judge decided {count} {claims} in place of {_one_line(first)}", file=sys.stderr)
 
 
 def _open_input(path: Path | None) -> TextIO:

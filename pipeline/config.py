@@ -91,10 +91,31 @@ class MatchSettings:
     cover_max: int = 4
     cover_min_gain: float = 0.05
     window: int = 1
-    judge: str = "lexical"
     judge_top: int = 3
     ranker_model: str = "models/evidence_ranker.json"
     judge_model: str = "models/evidence_judge.json"
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeSettings:
+    """Which judge decides support, and how a judge other than the default is asked (see the
+    [judge] section of default.toml and docs/judges.md)."""
+
+    use: str = "default"
+    openai_base_url: str = "http://localhost:8000/v1"
+    openai_api_key_env: str = ""
+    openai_response_format: str = "json_schema"
+    openai_max_tokens: int = 1024
+    concurrency: int = 4
+    connect_timeout: float = 5.0
+    timeout: float = 120.0
+    retries: int = 2
+    backoff_base: float = 1.0
+    retry_after_cap: float = 60.0
+    max_calls: int = 2000
+    nli_labels: tuple[str, ...] = ()
+    nli_max_length: int = 512
+    nli_batch_size: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +176,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
     assess: AssessSettings = field(default_factory=AssessSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     recheck: RecheckSettings = field(default_factory=RecheckSettings)
@@ -175,12 +197,17 @@ class Settings:
         """A copy with some fetch settings changed (the CLI's switches use this)."""
         return dataclasses.replace(self, fetch=dataclasses.replace(self.fetch, **changes))
 
+    def with_judge(self, **changes: Any) -> Settings:
+        """A copy with some judge settings changed (`--judge` uses this)."""
+        return dataclasses.replace(self, judge=dataclasses.replace(self.judge, **changes))
+
 
 _SECTIONS: dict[str, type] = {
     "ingest": IngestSettings,
     "fetch": FetchSettings,
     "extract": ExtractSettings,
     "match": MatchSettings,
+    "judge": JudgeSettings,
     "assess": AssessSettings,
     "report": ReportSettings,
     "recheck": RecheckSettings,

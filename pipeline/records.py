@@ -281,12 +281,16 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """The verdict on one claim from all its evidence."""
+    """The verdict on one claim from all its evidence. `judge` names the judge whose answers
+    decided it ("" when a rule did: nothing cited, nothing readable, an absence claimed);
+    `judge_fallback` says why the judge chosen did not answer, so the default judge did."""
 
     claim_id: str
     verdict: Verdict
     score: float
     reason: str = ""
+    judge: str = ""
+    judge_fallback: str = ""
 
 
 # ── assess ────────────────────────────────────────────────────────────────────────────────

@@ -113,8 +113,11 @@ def default_archive_for(location: str) -> Path:
     return path.with_name(f"{path.stem}.warc.gz")
 
 
-def check_article(request: CheckRequest, settings: Settings, progress: Progress | None = None) -> CheckOutcome:
-    """Run the whole check of one article and write its reports (see the module docstring)."""
+def check_article(request: CheckRequest, settings: Settings, progress: Progress | None = None,
+                  judge: match.Judge | None = None) -> CheckOutcome:
+    """Run the whole check of one article and write its reports (see the module docstring).
+    `judge` answers in step 5 (default: the one `[judge] use` names, answers kept in memory;
+    the run store passes one whose answers it keeps)."""
     progress = progress or SilentProgress()
     out_dir = request.out_dir or Path("outputs") / article_slug(request.article)
     replay_from = _replay_archive(request)
@@ -142,7 +145,7 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
         raise
     partial_archive.replace(archive_path)
 
-    report, claim_graph = _analyse(article, fetched, settings, checked_at, progress)
+    report, claim_graph = _analyse(article, fetched, settings, checked_at, progress, judge=judge)
 
     progress.start("report")
     outputs = write_reports(report, out_dir, settings)
@@ -210,12 +213,16 @@ def analyse(
     checked_at: str | None = None,
     progress: Progress | None = None,
     extracted: Mapping[str, Source] | None = None,
+    judge: match.Judge | None = None,
 ) -> Report:
-    """Steps 4-7: extract, match, assess and summarise the graph; pure (no I/O).
+    """Steps 4-7: extract, match, assess and summarise the graph; pure (no I/O) but for
+    what a judge of the operator's choosing does (an LLM endpoint's requests).
 
-    `extracted` ({reference id: Source}) stands in for step 4 on those references.
+    `extracted` ({reference id: Source}) stands in for step 4 on those references; `judge`
+    is as for `check_article`.
     """
-    return _analyse(article, fetched, settings, checked_at or _now(), progress or SilentProgress(), extracted)[0]
+    return _analyse(article, fetched, settings, checked_at or _now(), progress or SilentProgress(), extracted,
+                    judge)[0]
 
 
 def _analyse(
@@ -225,6 +232,7 @@ def _analyse(
     checked_at: str,
     progress: Progress,
     extracted: Mapping[str, Source] | None = None,
+    judge: match.Judge | None = None,
 ) -> tuple[Report, nx.MultiDiGraph]:
     known = extracted or {}
     listed = {reference.id: reference.title for reference in article.references}
@@ -234,7 +242,7 @@ def _analyse(
     progress.finish("extract")
 
     progress.start("match", len(article.claims))
-    evidence, judgements = match.match_claims(article.claims, sources, settings)
+    evidence, judgements = match.match_claims(article.claims, sources, settings, judge)
     progress.finish("match")
 
     progress.start("assess")

@@ -4,8 +4,10 @@ Each path answers with a `Reply` (status, headers, body, and how to send it: aft
 trickled a chunk at a time, with Content-Length, chunked, or until the connection closes).
 `LoopbackServer(tls=context)` answers HTTPS with the context's certificate.
 A path can answer a sequence of replies in turn (the last one repeats), which is how retry
-tests get "503, then 200". The server counts every request and the peak number in flight,
-so tests can assert that a guard sent nothing or that a limit held.
+tests get "503, then 200", or be answered by a function of the request (`respond`: an API
+that answers what it is asked, such as a chat-completions endpoint; POST bodies are read).
+The server counts every request and the peak number in flight, so tests can assert that a
+guard sent nothing or that a limit held.
 
     with LoopbackServer() as server:
         page = server.add("/page", body=b"<html>...</html>")
@@ -27,7 +29,7 @@ import gzip
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -72,6 +74,7 @@ class SeenRequest:
     path: str
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    body: bytes = b""
 
 
 def gzipped(data: bytes) -> bytes:
@@ -86,6 +89,7 @@ class LoopbackServer:
     def __init__(self, host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None) -> None:
         """`tls`: a server-side SSL context (certificate loaded) to answer HTTPS instead of HTTP."""
         self._routes: dict[str, list[Reply]] = {}
+        self._responders: dict[str, Callable[[SeenRequest], Reply]] = {}
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -156,6 +160,13 @@ class LoopbackServer:
             self._served[path] = 0
         return self.url(path)
 
+    def respond(self, path: str, responder: Callable[[SeenRequest], Reply]) -> str:
+        """Answer `path` with whatever `responder` makes of each request (called on the
+        server's threads, so it must be thread-safe). Returns the URL."""
+        with self._lock:
+            self._responders[path] = responder
+        return self.url(path)
+
     def redirect(self, path: str, to: str, status: int = 301) -> str:
         """Answer `path` with a redirect to `to` (a path or an absolute URL). Returns the URL."""
         return self.add(path, Reply(status=status, content_type=None, headers=(("Location", to),)))
@@ -167,7 +178,11 @@ class LoopbackServer:
         with self._lock:
             return sum(1 for seen in self.requests if path is None or seen.path == path)
 
-    def _next_reply(self, path: str) -> Reply:
+    def _next_reply(self, path: str, seen: SeenRequest | None = None) -> Reply:
+        with self._lock:
+            responder = self._responders.get(path)
+        if responder is not None and seen is not None:
+            return responder(seen)
         with self._lock:
             answers = self._routes.get(path)
             if answers is None:
@@ -215,14 +230,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         """Answer from the routes."""
         owner = self.server.owner
-        owner._arrive(SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        seen = SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body=body)
+        owner._arrive(seen)
         try:
-            reply = owner._next_reply(self.path)
+            reply = owner._next_reply(self.path, seen)
             self._answer(owner, _not_modified(reply) if _unchanged(reply, self.headers) else _with_validators(reply))
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up; nothing to answer
         finally:
             owner._leave()
+
+    do_POST = do_GET  # the body is read and kept; the reply comes from the routes alike
 
     def _answer(self, owner: LoopbackServer, reply: Reply) -> None:
         if not owner._pause(reply.delay):

@@ -12,6 +12,8 @@ behind one httpx transport, so an archive replays a run with no network at all.
     body         bounded decoding and type sniffing of a response body
     addresses    the address guard: which hosts the fetcher may connect to
     archive      writing the WARC and replaying it; archive_read: reading it back
+    chat         the client of an OpenAI-compatible chat-completions endpoint (the openai
+                 judge): not a source, so neither guarded nor archived (see its docstring)
 """
 
 from __future__ import annotations

@@ -8,11 +8,41 @@ evidence, each with a score and a relation, and its verdict).
     features   cheap features of a claim × passage pair
     ranking    ranking a claim's candidate passages, asking the judge about the best
     judge      the support judgement (pluggable): supports, contradicts, related
+    choice     which judge answers (`[judge] use`, `--judge`), its answer cache, the fallback
+    llm_judge  the openai:MODEL judge (prompt, answer schema, validation)
+    nli_judge  the nli:PATH judge (a local ONNX model)
     verdict    from judged passages to the evidence kept and the verdict
+    reading    the verdict from a reading judge's stances
 """
 
 from __future__ import annotations
 
-from .matcher import PassageJudgement, judge_passages, match_claims
+from .choice import (
+    JudgeCache,
+    MemoryCache,
+    build_judge,
+    choose_judge,
+    get_judge,
+    judging,
+    keeps_answers,
+    passage_key,
+)
+from .judge import Judge, PairJudgement
+from .matcher import PassageJudgement, judge_passages, judge_passages_many, match_claims
 
-__all__ = ["PassageJudgement", "judge_passages", "match_claims"]
+__all__ = [
+    "Judge",
+    "JudgeCache",
+    "MemoryCache",
+    "PairJudgement",
+    "PassageJudgement",
+    "build_judge",
+    "choose_judge",
+    "get_judge",
+    "judge_passages",
+    "judge_passages_many",
+    "judging",
+    "keeps_answers",
+    "match_claims",
+    "passage_key",
+]

@@ -6,18 +6,23 @@ best candidate passages (already ranked by the evidence ranker) and returns, per
 the probability that it supports and that it contradicts the claim, with a reason. The
 verdict thresholds are applied by the caller (settings [match]), so a judge only judges.
 
-Which judge runs is the `[match] judge` setting: "lexical" (the default: a logistic model
-over cheap features, CPU only, no download; configs/models/evidence_judge.json), or
-"module:attribute" naming a class or factory to import, called with the settings. A
-stronger local model or an LLM endpoint plugs in that way without touching the callers; it
-may ignore `Candidate.features` (they are computed only for judges whose `wants_features`
-is true).
+A judge that reads the texts itself (a local NLI model, an LLM) also gives each passage a
+`stance` in its own words (STANCES); the relation then follows the stance, and the claim's
+verdict follows the stances too (pipeline/match/reading.py), not the lexical checks that
+temper the default judge.
+
+Which judge runs is the `[judge] use` setting (or `--judge`), chosen in
+pipeline/match/choice.py: "default" (this module's LexicalJudge: a logistic model over cheap
+features, CPU only, no download; configs/models/evidence_judge.json), "nli:PATH",
+"openai:MODEL", or "module:attribute" naming a class or factory to import, called with the
+settings. A judge may ignore `Candidate.features` (they are computed only for judges whose
+`wants_features` is true). A judge may also offer `judge_many(requests)`, answering many
+claims at once (concurrently), each with its answers or a `JudgeFailure`.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -25,13 +30,18 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..language.polarity import STRONG_CLASHES, clash
 from ..learned import LinearModel, load_model
-from ..memo import once_per_object
 from ..records import Relation
 from .features import JUDGE_FEATURES
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
 NEUTRAL = "neutral"
+# What a reading judge may say of one passage (PairJudgement.stance).
+STANCES = ("supports", "partially_supports", "contradicts", "related", "unrelated")
+_RELATION_OF_STANCE: dict[str, Relation | None] = {
+    "supports": "supports", "partially_supports": "supports", "contradicts": "contradicts",
+    "related": "related", "unrelated": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +58,35 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class PairJudgement:
     """A judge's answer for one candidate: probabilities (0..1) that the passage supports
-    and that it contradicts the claim, and why, in words for an editor."""
+    and that it contradicts the claim, and why, in words for an editor.
+
+    A reading judge adds its `stance` (one of STANCES) and the `span` of the passage its
+    answer rests on. `judge` names the judge that answered; `fallback` says why the judge
+    chosen did not (so the default judge did), "" when it did."""
 
     support: float
     contradict: float
     reason: str = ""
+    stance: str = ""
+    span: str = ""
+    judge: str = ""
+    fallback: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeRequest:
+    """One claim and the candidate passages the judge is asked about."""
+
+    claim: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeFailure:
+    """A judge could not answer a request (why, in words for an editor); the caller falls
+    back to the default judge for that claim."""
+
+    reason: str
 
 
 @runtime_checkable
@@ -71,7 +105,7 @@ class LexicalJudge:
     """The default judge: a three-way logistic model (supports / contradicts / neutral) over
     JUDGE_FEATURES, fitted on Check-COVID's train split by bench/train_evidence.py."""
 
-    name = "lexical"
+    name = "default"
     wants_features = True
 
     def __init__(self, settings: Settings, model: LinearModel | None = None) -> None:
@@ -109,31 +143,6 @@ class LexicalJudge:
         return PairJudgement(support, contradict, reason)
 
 
-JudgeFactory = Callable[[Settings], Judge]
-JUDGES: dict[str, JudgeFactory] = {"lexical": LexicalJudge}
-
-
-@once_per_object
-def get_judge(settings: Settings) -> Judge:
-    """The judge `[match] judge` names, built once per settings object."""
-    name = settings.match.judge
-    factory = JUDGES.get(name) or _import(name)
-    judge = factory(settings)
-    if not isinstance(judge, Judge):
-        raise ConfigError(f"judge '{name}' lacks name, wants_features or judge()")
-    return judge
-
-
-def _import(name: str) -> JudgeFactory:
-    module_name, _, attribute = name.partition(":")
-    if not module_name or not attribute:
-        raise ConfigError(f"unknown judge '{name}' (known: {sorted(JUDGES)}; or give 'module:attribute')")
-    try:
-        return getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
-        raise ConfigError(f"cannot load judge '{name}': {error}") from None
-
-
 def effective(answer: PairJudgement) -> tuple[float, float]:
     """(support, contradiction) of a judged passage as the verdict counts them: a
     contradiction counts only with an explicit reason a flag can quote (a negation, a
@@ -144,8 +153,11 @@ def effective(answer: PairJudgement) -> tuple[float, float]:
 
 
 def relation_of(answer: PairJudgement, settings: Settings) -> Relation | None:
-    """The contract's relation for one judged passage, from the [match] thresholds: contradicts,
-    supports, related, or None (not evidence at all)."""
+    """The contract's relation for one judged passage: from a reading judge's stance when it
+    gave one, else from the [match] thresholds: contradicts, supports, related, or None (not
+    evidence at all)."""
+    if answer.stance:
+        return _RELATION_OF_STANCE.get(answer.stance)
     match = settings.match
     support, contradict = effective(answer)
     if contradict >= match.contradict_min and contradict >= support:

@@ -10,13 +10,15 @@ of plain passages, the `claimcheck evidence` verb):
   3. rank the passages of the claim's cited sources with the evidence ranker (a logistic
      model over cheap features, pipeline/match/ranking.py); a passage's score is the ranker's
      probability that it is the evidence;
-  4. ask the judge (pipeline/match/judge.py) about the best `judge_top`: the probability that each
-     supports and that it contradicts the claim; relations follow from the [match]
-     thresholds (contradicts, supports, related);
+  4. ask the judge (pipeline/match/judge.py; which one, pipeline/match/choice.py) about the
+     best `judge_top` of each cited source, every claim's question at once: the probability
+     that each passage supports and that it contradicts the claim; relations follow from the
+     [match] thresholds (contradicts, supports, related), or from a reading judge's stances;
   5. keep the judged passages that are evidence, and per source the few passages that
      together carry the most of the claim (a greedy cover: a long sentence listing four
      practices is said by four source sentences, never by one);
-  6. one verdict per claim (pipeline/match/verdict.py): contradicted when a passage with an
+  6. one verdict per claim: from a reading judge's stances (nli, openai: pipeline/match/
+     reading.py), else (pipeline/match/verdict.py): contradicted when a passage with an
      explicit reversal (negation, reversed direction, other number, antonym) outweighs all
      support; supported when a source supports it (judge probability ≥ support_min) and its
      key content is carried, or, for a long claim, the kept passages together carry it;
@@ -27,7 +29,8 @@ of plain passages, the `claimcheck evidence` verb):
      makes it contradicted: beside the evidence of a supported claim, or, for any claim,
      in a cited passage that gives a number of its kind for the same measure (the words
      around the two numbers share a key term: "added half an hour of sleep" against
-     "total sleep time rose by 12 min"); that passage becomes the claim's first evidence.
+     "total sleep time rose by 12 min"); that passage becomes the claim's first evidence
+     (for the default judge: a reading judge is asked about numbers itself).
 
 Measured with bench/evidence_eval.py on Check-COVID dev (models and thresholds fitted on
 train only): evidence R@1 0.367, R@3 0.623, MRR 0.545 (plain BM25 with stemming 0.314 /
@@ -47,8 +50,10 @@ from ..language.outlets import source_names
 from ..language.polarity import number_conflict, number_disagreements
 from ..records import Claim, Evidence, Judgement, Relation, Source, Verdict
 from .features import ClaimSignals, claim_signals
-from .judge import PairJudgement, get_judge
-from .ranking import Place, Ranked, index_passages, judge_ranked, rank_passages
+from .choice import ask_judge, get_judge
+from .judge import Candidate, Judge, JudgeRequest, PairJudgement
+from .ranking import Place, Ranked, index_passages, judge_candidates, rank_passages
+from .reading import read_verdict, reads
 from .retrieval import PassageIndex, claim_view
 from .verdict import Row, claim_rows, decide, keep_rows, key_terms
 
@@ -59,7 +64,9 @@ class PassageJudgement:
 
     `scores[i]` is passage i's score (0..1); `ranking` lists every passage index best first;
     `evidence` the indices judged to support or contradict; `relations[i]` is passage i's
-    relation, or None when it is not evidence.
+    relation, or None when it is not evidence. `judge` names the judge that decided the
+    verdict ("" when no passage was judged); `judge_fallback` says why the judge chosen did
+    not ("" when it did).
     """
 
     scores: tuple[float, ...]
@@ -68,15 +75,40 @@ class PassageJudgement:
     verdict: Verdict
     relations: tuple[Relation | None, ...] = ()
     reason: str = ""
+    judge: str = ""
+    judge_fallback: str = ""
 
 
-def judge_passages(claim: str, passages: Sequence[str], settings: Settings) -> PassageJudgement:
+def judge_passages(claim: str, passages: Sequence[str], settings: Settings,
+                   judge: Judge | None = None) -> PassageJudgement:
     """Score, rank and judge `passages` (plain strings in document order; each gets its
     neighbours as context) for one claim: the `claimcheck evidence` verb. Same ranking,
-    judgement and verdict rules as `match_claims`."""
-    index, places = index_passages(passages, settings)
+    judgement and verdict rules as `match_claims`; `judge` defaults to `[judge] use`'s."""
+    return judge_passages_many([(claim, passages)], settings, judge)[0]
+
+
+def judge_passages_many(items: Sequence[tuple[str, Sequence[str]]], settings: Settings,
+                        judge: Judge | None = None) -> list[PassageJudgement]:
+    """`judge_passages` for several (claim, passages) at once: the judge is asked about all
+    of them together (an endpoint answers them concurrently, a local model in batches)."""
+    judge = judge or get_judge(settings)
+    prepared = []
+    for claim, passages in items:
+        index, places = index_passages(passages, settings)
+        question = _ask_about(claim, list(range(len(passages))), index, places, [""] * len(passages), settings,
+                              frozenset(), judge)
+        prepared.append((claim, passages, index, question))
+    replies = ask_judge(judge, [question.request for *_, question in prepared])
+    return [_passage_judgement(claim, passages, index, question, reply, settings, judge)
+            for (claim, passages, index, question), reply in zip(prepared, replies, strict=True)]
+
+
+def _passage_judgement(claim: str, passages: Sequence[str], index: PassageIndex, question: _Question,
+                       replies: Sequence[PairJudgement], settings: Settings, judge: Judge) -> PassageJudgement:
+    """One claim of `judge_passages_many`, from the judge's replies."""
     owner = [""] * len(passages)
-    rows, signals = _rows_for(claim, list(range(len(passages))), index, places, owner, settings, frozenset())
+    rows, answers = _rows(question, replies, index, settings)
+    signals = question.signals
     kept = keep_rows(signals, rows, owner, index, settings)
     relation_of = {row.position: row.relation for row in kept}
     score_of = {row.position: row.score for row in rows}
@@ -85,15 +117,17 @@ def judge_passages(claim: str, passages: Sequence[str], settings: Settings) -> P
     ranking = tuple(ranked + [i for i in range(len(passages)) if i not in score_of])
     evidence = tuple(i for i in ranked if relation_of.get(i) in ("supports", "contradicts"))
     cue = absence_cue(claim, settings.lexicon("absence"))
+    decided_by = ("", "")
     if cue is not None:
         verdict: Verdict = "unverifiable"
         reason = f'It asserts an absence of evidence ("{cue.surface}"), which no passage can confirm.'
     elif not passages:
         verdict, reason = "unverifiable", "No passages were given."
     else:
-        verdict, _, reason = decide(signals, rows, kept, owner, index, settings,
-                                    [f"passage {i}" for i in range(len(passages))])
-        if verdict in ("supported", "partially_supported", "unsupported"):
+        labels = [f"passage {i}" for i in range(len(passages))]
+        verdict, _, reason = _decide(signals, rows, kept, answers, owner, index, settings, labels)
+        decided_by = _decided_by(answers, judge)
+        if verdict in ("supported", "partially_supported", "unsupported") and not reads(answers):
             found = _numbers_check(signals, rows, kept if verdict != "unsupported" else [],
                                    {"": list(range(len(passages)))}, [""], owner, index, settings)
             if found is not None:
@@ -102,14 +136,16 @@ def judge_passages(claim: str, passages: Sequence[str], settings: Settings) -> P
                 relation_of[position] = "contradicts"
                 evidence = (position, *(i for i in evidence if i != position))
     return PassageJudgement(scores, ranking, evidence, verdict, tuple(relation_of.get(i) for i in range(len(passages))),
-                            reason)
+                            reason, *decided_by)
 
 
 def match_claims(
-    claims: Sequence[Claim], sources: Sequence[Source], settings: Settings
+    claims: Sequence[Claim], sources: Sequence[Source], settings: Settings, judge: Judge | None = None
 ) -> tuple[tuple[Evidence, ...], tuple[Judgement, ...]]:
     """Evidence for every claim from its cited sources, and one Judgement per claim, in
-    claim order (see the module docstring for the steps)."""
+    claim order (see the module docstring for the steps). `judge` defaults to
+    `[judge] use`'s; it is asked about every claim at once (so it may answer concurrently)."""
+    judge = judge or get_judge(settings)
     by_id = {source.id: source for source in sources}
     texts: list[tuple[str, str]] = []
     owner: list[str] = []
@@ -130,14 +166,20 @@ def match_claims(
     label = [f"source [{sid}] ({pid})" for sid, pid in zip(owner, passage_ids)]
     names = {source.id: source_names(source, settings) for source in sources}
     absence = settings.lexicon("absence")
-    evidence: list[Evidence] = []
-    judgements: list[Judgement] = []
+    asked = []
     for claim in claims:
         cited = tuple(dict.fromkeys(claim.citations))
-        readable = [sid for sid in cited if sid in positions]
         known = frozenset().union(*(names.get(sid, frozenset()) for sid in cited))
-        rows, signals = _rows_for(claim.text, [i for sid in readable for i in positions[sid]], index, places,
-                                  owner, settings, known)
+        asked.append(_ask_about(claim.text, [i for sid in cited if sid in positions for i in positions[sid]], index,
+                                places, owner, settings, known, judge))
+    replies = ask_judge(judge, [question.request for question in asked])
+    evidence: list[Evidence] = []
+    judgements: list[Judgement] = []
+    for claim, question, reply in zip(claims, asked, replies, strict=True):
+        cited = tuple(dict.fromkeys(claim.citations))
+        readable = [sid for sid in cited if sid in positions]
+        rows, answers = _rows(question, reply, index, settings)
+        signals = question.signals
         kept = keep_rows(signals, rows, owner, index, settings)
         keys = key_terms(signals.view, settings)
         evidence.extend(
@@ -156,8 +198,8 @@ def match_claims(
             why = "; ".join(_unreadable(sid, by_id) for sid in cited)
             judgements.append(Judgement(claim.id, "unverifiable", 0.0, f"No cited source could be read ({why})."))
         else:
-            verdict, score, reason = decide(signals, rows, kept, owner, index, settings, label)
-            if verdict in ("supported", "partially_supported", "unsupported"):
+            verdict, score, reason = _decide(signals, rows, kept, answers, owner, index, settings, label)
+            if verdict in ("supported", "partially_supported", "unsupported") and not reads(answers):
                 found = _numbers_check(signals, rows, kept if verdict != "unsupported" else [], positions, readable,
                                        owner, index, settings)
                 if found is not None:
@@ -171,25 +213,62 @@ def match_claims(
                 why = "; ".join(_unreadable(sid, by_id) for sid in unread)
                 verdict, reason = ("unverifiable", "The readable sources do not support it, and the rest could "
                                    f"not be read ({why}).")
-            judgements.append(Judgement(claim.id, verdict, score, reason))
+            judgements.append(Judgement(claim.id, verdict, score, reason, *_decided_by(answers, judge)))
     return tuple(evidence), tuple(judgements)
 
 
-def _rows_for(claim: str, positions: Sequence[int], index: PassageIndex, places: Mapping[int, Place],
-              owner: Sequence[str], settings: Settings, names: frozenset[str]) -> tuple[list[Row], ClaimSignals]:
-    """The claim's candidate passages ranked, the best `judge_top` of each source judged:
-    (rows best first, the claim's signals)."""
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """A claim's ranked candidates, and what the judge is asked: the best `judge_top` of each
+    cited source (`positions` are theirs, in the request's order)."""
+
+    signals: ClaimSignals
+    ranked: list[Ranked]
+    positions: tuple[int, ...]
+    request: JudgeRequest
+
+
+def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places: Mapping[int, Place],
+               owner: Sequence[str], settings: Settings, names: frozenset[str], judge: Judge) -> _Question:
+    """The claim's candidate passages ranked, and the question for the judge about the best
+    `judge_top` of each source."""
     signals = claim_signals(claim_view(claim, settings, names), index, settings)
     ranked = rank_passages(signals, positions, index, places, settings)
-    judge = get_judge(settings)
     by_source: dict[str, list[Ranked]] = {}
     for row in ranked:
         by_source.setdefault(owner[row.position], []).append(row)
-    answers: dict[int, PairJudgement] = {}
+    chosen: list[int] = []
+    candidates: list[Candidate] = []
     for group in by_source.values():
         top = group[: settings.match.judge_top]
-        answers.update(zip((row.position for row in top), judge_ranked(signals, top, index, settings, judge)))
-    return claim_rows(signals, ranked, answers, index, settings), signals
+        chosen.extend(row.position for row in top)
+        candidates.extend(judge_candidates(signals, top, index, settings, judge.wants_features))
+    return _Question(signals, ranked, tuple(chosen), JudgeRequest(signals.view.text, tuple(candidates)))
+
+
+def _rows(question: _Question, replies: Sequence[PairJudgement], index: PassageIndex,
+          settings: Settings) -> tuple[list[Row], dict[int, PairJudgement]]:
+    """(rows best first, the judge's answers by passage position) of one claim."""
+    answers = dict(zip(question.positions, replies, strict=True))
+    return claim_rows(question.signals, question.ranked, answers, index, settings), answers
+
+
+def _decide(signals: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], answers: Mapping[int, PairJudgement],
+            owner: Sequence[str], index: PassageIndex, settings: Settings,
+            label: Sequence[str]) -> tuple[Verdict, float, str]:
+    """The verdict: a reading judge's stances decide (pipeline/match/reading.py); the default
+    judge's answers go through the lexical checks of pipeline/match/verdict.py."""
+    if reads(answers):
+        return read_verdict(rows, answers, label)
+    return decide(signals, rows, kept, owner, index, settings, label)
+
+
+def _decided_by(answers: Mapping[int, PairJudgement], judge: Judge) -> tuple[str, str]:
+    """(the judge that answered a claim, why the judge chosen did not) from its answers."""
+    first = next(iter(answers.values()), None)
+    if first is None:
+        return "", ""
+    return first.judge or judge.name, first.fallback
 
 
 def _numbers_check(

@@ -87,17 +87,25 @@ def rank_passages(claim: ClaimSignals, positions: Sequence[int], index: PassageI
     return rows
 
 
-def judge_ranked(claim: ClaimSignals, ranked: Sequence[Ranked], index: PassageIndex, settings: Settings,
-                 judge: Judge) -> list[PairJudgement]:
-    """The judge's answers for the best `judge_top` of `ranked`, in that order."""
+def judge_candidates(claim: ClaimSignals, ranked: Sequence[Ranked], index: PassageIndex, settings: Settings,
+                     wants_features: bool) -> list[Candidate]:
+    """The best `judge_top` of `ranked` as the judge is shown them, in that order (with
+    JUDGE_FEATURES when the judge `wants_features`)."""
     top = ranked[: settings.match.judge_top]
     probabilities = [row.probability for row in top]
     candidates = []
     for rank, row in enumerate(top):
         features = tuple(judge_features(claim, row.position, index, probabilities, rank, settings)) \
-            if judge.wants_features else ()
+            if wants_features else ()
         doc = index.docs[row.position]
         candidates.append(Candidate(doc.text, doc.context, row.probability, features))
+    return candidates
+
+
+def judge_ranked(claim: ClaimSignals, ranked: Sequence[Ranked], index: PassageIndex, settings: Settings,
+                 judge: Judge) -> list[PairJudgement]:
+    """The judge's answers for the best `judge_top` of `ranked`, in that order."""
+    candidates = judge_candidates(claim, ranked, index, settings, judge.wants_features)
     return judge.judge(claim.view.text, candidates) if candidates else []
 
 
@@ -111,4 +119,4 @@ def judge_feature_rows(claim: ClaimSignals, ranked: Sequence[Ranked], index: Pas
 
 
 __all__ = ["JUDGE_FEATURES", "RANK_FEATURES", "Place", "Ranked", "candidate_features", "index_passages",
-           "judge_feature_rows", "judge_ranked", "rank_passages", "ranker"]
+           "judge_candidates", "judge_feature_rows", "judge_ranked", "rank_passages", "ranker"]

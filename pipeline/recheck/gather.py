@@ -30,6 +30,7 @@ from ..errors import ArchiveError, ArticleError
 from ..fetch.archive import WarcRecorder
 from ..fetch.archive_read import ArchiveIndex
 from ..fetch.body import BodyReader
+from ..match import judging, keeps_answers
 from ..records import FetchFailure, Report, Snapshot, Source
 from ..store import SnapshotRow, Store
 
@@ -152,7 +153,11 @@ def _gather_one(
         partial.unlink(missing_ok=True)
     results = tuple(result for result in fetched if result is not None)
     extracted = _kept_extractions(store, results, reused, key)
-    report = runner.analyse(article, results, settings, checked_at=job.checked_at, extracted=extracted)
+    # The judge's answers are kept in (and read from) the store: an unchanged claim against an
+    # unchanged passage is not asked about again.
+    with judging(settings, store.judge_cache() if keeps_answers(settings) else None) as judge:
+        report = runner.analyse(article, results, settings, checked_at=job.checked_at, extracted=extracted,
+                                judge=judge)
     return Gathered(report=report, fetched=results, reused=reused)
 
 

@@ -20,10 +20,16 @@ Decisions the contract leaves open, fixed here:
 Additive keys (the contract allows adding): top-level `generator`, `skipped` (sentences not
 checked, with the reason), `unattached_flags` (flags naming no known claim; normally empty);
 `sources[]`: `reason`, `kind_reasons`, `authors`, `journal`, `doi`, `study_designs`,
-`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged);
+`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged),
+`judge` (the judge whose answers decided the verdict: "default", "nli:PATH", "openai:MODEL";
+null when a rule decided it: nothing cited, nothing readable, an absence of evidence),
+`judge_fallback` (why the judge chosen did not answer, so the default judge decided; null
+when it did);
 `evidence[]`: `passage_id`, `coverage`, `missing`; `flags[]`: `passage` (passage id or
 null); `summary`: `claims_flagged`, `flags`, `flags_by_severity`, `sources`,
-`sources_by_status`, `sources_by_kind`, `skipped`, `graph` (the graph queries).
+`sources_by_status`, `sources_by_kind`, `skipped`, `graph` (the graph queries), `judges`
+(claims decided by each judge), `judge_fallbacks` (claims the default judge decided because
+the judge chosen could not answer).
 """
 
 from __future__ import annotations
@@ -121,6 +127,8 @@ def report_document(report: Report) -> dict[str, Any]:
                 "flags": [_flag_entry(flag) for flag in flags],
                 "verdict_reason": judgement.reason if judgement else "not judged",
                 "worst_severity": flags[0].severity if flags else None,
+                "judge": (judgement.judge or None) if judgement else None,
+                "judge_fallback": (judgement.judge_fallback or None) if judgement else None,
             }
         )
 
@@ -251,6 +259,8 @@ def _summary(report: Report, claim_entries: list[dict[str, Any]]) -> dict[str, A
         "sources_by_kind": _counts(SOURCE_KINDS, kinds),
         "skipped": len(report.article.skipped),
         "graph": dict(report.graph_summary),
+        "judges": dict(sorted(Counter(claim["judge"] for claim in claim_entries if claim["judge"]).items())),
+        "judge_fallbacks": sum(1 for claim in claim_entries if claim["judge_fallback"]),
     }
 
 

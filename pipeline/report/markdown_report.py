@@ -99,8 +99,20 @@ def _header(document: Mapping[str, Any]) -> list[str]:
         f"- **Flags by code:** {codes or 'none'}",
         f"- **Sources:** {summary['sources']}, of which {summary['sources_unavailable']} could not be read",
         f"- **Sentences not checked:** {summary['skipped']}",
+        *_judges_line(summary),
         "",
     ]
+
+
+def _judges_line(summary: Mapping[str, Any]) -> list[str]:
+    """Which judges decided the verdicts, when one other than the default did or was meant to."""
+    judges = summary.get("judges", {})
+    if set(judges) <= {"default"} and not summary.get("judge_fallbacks"):
+        return []
+    counts = ", ".join(f"{md_text(name)} {count}" for name, count in judges.items())
+    fallbacks = summary.get("judge_fallbacks", 0)
+    note = f"; the default judge stood in for {fallbacks} (see each claim)" if fallbacks else ""
+    return [f"- **Judges (claims decided):** {counts or 'none'}{note}"]
 
 
 def _glance(document: Mapping[str, Any]) -> list[str]:
@@ -225,6 +237,8 @@ def _claim_meta(claim: Mapping[str, Any]) -> str:
     line = " · ".join(parts)
     if claim["verdict_reason"]:
         line += f": {md_text(claim['verdict_reason'])}"
+    if claim.get("judge_fallback"):
+        line += f" · *Judge:* default, standing in ({md_text(claim['judge_fallback'])})"
     return line
 
 

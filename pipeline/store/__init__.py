@@ -16,6 +16,8 @@ Tables (migrations in `schema` are named and recorded in `schema_migrations`):
     extractions   a snapshot's extracted Source (zlib-compressed JSON), keyed by everything
                   extraction depends on besides the bytes (`extraction_key`): a page that
                   answers 304 is not extracted again under the same settings and version
+    judge_answers what a judge other than the default answered, by judge id, claim hash and
+                  passage hash (`Store.judge_cache()`): nothing is asked twice
 
 Safety: the file is in WAL mode, so readers never block the writer; every write is one
 `BEGIN IMMEDIATE` transaction, so two processes recording at once queue (up to
@@ -32,6 +34,7 @@ split by seam, so each part stays small enough to read whole:
     runs      a finished check as a RunRecord; settings and extraction fingerprints
     write     recording a run (validators, failure streaks), watch schedules
     read      reading articles, runs, sources and extractions back
+    judge_cache  the store as the judges' answer cache
 
 Takes: finished Reports (from the runner) and their archives. Gives: runs, snapshots and
 schedules read back, for the re-check and the history.
@@ -54,6 +57,7 @@ from .rows import (
     source_from_blob,
 )
 from .runs import extraction_key, run_from_report, settings_fingerprint, text_sha256
+from .judge_cache import StoreJudgeCache
 from .runstore import DEFAULT_DB, Store
 from .schema import MIGRATIONS
 
@@ -69,6 +73,7 @@ __all__ = [
     "SourceCheck",
     "SourceRow",
     "Store",
+    "StoreJudgeCache",
     "extraction_key",
     "link_state",
     "parse_time",

@@ -6,9 +6,12 @@ records what `check_article` returns. `check_and_record` is what the CLI's `chec
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import Settings
+from ..match import Judge, judging, keeps_answers
 from ..progress import Progress
 from ..runner import (
     CheckOutcome,
@@ -21,15 +24,17 @@ from .rows import RunRecord
 from .runs import extraction_key, run_from_report, settings_fingerprint
 from .runstore import Store
 
-__all__ = ["check_and_record", "record_check"]
+__all__ = ["check_and_record", "record_check", "run_judge"]
 
 
 def check_and_record(
     request: CheckRequest, settings: Settings, db: Path | None, progress: Progress | None = None
 ) -> CheckOutcome:
     """Check the article (`pipeline.runner.check_article`) and, when `db` is given, record
-    the run in the store there; `outputs["db"]` then names it."""
-    outcome = check_article(request, settings, progress)
+    the run in the store there; `outputs["db"]` then names it. A judge that keeps its
+    answers keeps them in that store too (`run_judge`)."""
+    with run_judge(settings, db) as judge:
+        outcome = check_article(request, settings, progress, judge)
     if db is None:
         return outcome
     # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
@@ -40,6 +45,18 @@ def check_and_record(
         fetched=outcome.fetched,
         archive=outcome.archive,
     )
+
+
+@contextlib.contextmanager
+def run_judge(settings: Settings, db: Path | None) -> Iterator[Judge]:
+    """The judge `[judge] use` names for one run, its answers kept in the store at `db` when
+    it keeps answers (nli, openai) and there is a store; in memory otherwise."""
+    if db is None or not keeps_answers(settings):
+        with judging(settings) as judge:
+            yield judge
+        return
+    with Store(db, settings.recheck) as store, judging(settings, store.judge_cache()) as judge:
+        yield judge
 
 
 def record_check(request: CheckRequest, outcome: CheckOutcome, settings: Settings, db: Path) -> RunRecord:

@@ -25,6 +25,7 @@ from .rows import (
     RunRecord,
     SourceRow,
 )
+from .judge_cache import StoreJudgeCache
 from .schema import StoreFile
 from .write import delete_watch, record_run, set_watch
 
@@ -98,6 +99,10 @@ class Store:
     def remove_watch(self, location: str) -> bool:
         """Stop re-checking `location` on a schedule; False when it was not watched."""
         return delete_watch(self._file, location)
+
+    def judge_cache(self) -> StoreJudgeCache:
+        """The store as a judge's answer cache (answers kept by judge, claim and passage)."""
+        return StoreJudgeCache(self._file)
 
     # ── reading ──
 

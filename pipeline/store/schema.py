@@ -91,6 +91,18 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 source BLOB NOT NULL, PRIMARY KEY (snapshot_id, key))""",
         ),
     ),
+    (
+        # What a judge other than the default answered (pipeline/match/choice.py), so a
+        # re-check of an unchanged article asks an LLM endpoint nothing.
+        "0004_judge_cache",
+        (
+            """CREATE TABLE judge_answers (
+                judge TEXT NOT NULL, claim_sha256 TEXT NOT NULL, passage_sha256 TEXT NOT NULL,
+                support REAL NOT NULL, contradict REAL NOT NULL, stance TEXT NOT NULL DEFAULT '',
+                span TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', answered_at TEXT NOT NULL,
+                PRIMARY KEY (judge, claim_sha256, passage_sha256))""",
+        ),
+    ),
 )
 
 

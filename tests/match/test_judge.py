@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import types
@@ -13,12 +12,12 @@ from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.learned import LinearModel, load_model, model_from_json
 from pipeline.match.features import JUDGE_FEATURES, RANK_FEATURES
+from pipeline.match.choice import get_judge
 from pipeline.match.judge import (
     Candidate,
     Judge,
     LexicalJudge,
     PairJudgement,
-    get_judge,
     relation_of,
 )
 from pipeline.match.matcher import judge_passages
@@ -27,10 +26,6 @@ from pipeline.match.matcher import judge_passages
 @pytest.fixture(scope="module")
 def settings():
     return load_settings()
-
-
-def _with_match(settings, **changes):
-    return dataclasses.replace(settings, match=dataclasses.replace(settings.match, **changes))
 
 
 # ── the plug-in point ─────────────────────────────────────────────────────────────────────
@@ -61,7 +56,7 @@ def echo_module(monkeypatch):
 
 
 def test_a_judge_named_module_attribute_is_used_without_touching_callers(settings, echo_module):
-    plugged = _with_match(settings, judge="echo_judges:EchoJudge")
+    plugged = settings.with_judge(use="echo_judges:EchoJudge")
     judge = get_judge(plugged)
     assert isinstance(judge, _EchoJudge) and isinstance(judge, Judge)
     passages = ["Compost is rotted matter.", "Compost feeds worms in spring."]
@@ -72,10 +67,10 @@ def test_a_judge_named_module_attribute_is_used_without_touching_callers(setting
     assert get_judge(plugged) is judge  # built once per settings
 
 
-@pytest.mark.parametrize("name", ["no_such_judge", "no_such_module_xyz:Judge"])
+@pytest.mark.parametrize("name", ["no_such_judge", "no_such_module_xyz:Judge", "openai:", "nli: "])
 def test_an_unknown_judge_is_a_config_error(settings, name):
     with pytest.raises(ConfigError):
-        get_judge(_with_match(settings, judge=name))
+        get_judge(settings.with_judge(use=name))
 
 
 def test_the_default_judge_is_the_lexical_one(settings):
