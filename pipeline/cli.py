@@ -303,8 +303,9 @@ def _run_history(args: argparse.Namespace) -> int:
     with Store(_db_path(args), settings.recheck, create=False) as store:
         (article,) = resolve_articles(store, [args.article])
         runs = store.runs(article.id)
+        decisions = store.decisions(article.id)
     changes = [compare_runs(runs[index - 1] if index else None, run) for index, run in enumerate(runs)]
-    document = history_document(runs, changes)
+    document = history_document(runs, changes, decisions)
     if args.json:
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
@@ -323,6 +324,7 @@ def _changes_text(result: ArticleRecheck) -> str:
     counts = [
         (len(result.verdict_changes), "verdict change"),
         (len(result.new_flags), "new flag"),
+        (len(result.reopened), "reopened decision"),
         (len(result.resolved_flags), "resolved flag"),
         (sum(1 for change in result.sources if change.change == "changed"), "source changed"),
         (
@@ -332,7 +334,7 @@ def _changes_text(result: ArticleRecheck) -> str:
         (sum(1 for change in result.sources if change.change == "unavailable" and change.state == "dead"), "dead"),
     ]
     shown = [
-        f"{count} {label}{'s' if count != 1 and label.endswith(('change', 'flag')) else ''}"
+        f"{count} {label}{'s' if count != 1 and label.endswith(('change', 'flag', 'decision')) else ''}"
         for count, label in counts
         if count
     ]

@@ -139,6 +139,15 @@ def read_extraction(file: StoreFile, snapshot_id: int, key: str) -> Source | Non
     return source_from_blob(row[0]) if row else None
 
 
+def read_any_extraction(file: StoreFile, snapshot_id: int) -> Source | None:
+    """The newest kept extraction of snapshot `snapshot_id`, under whatever settings (for
+    showing a passage in its context, where the settings of the day do not matter)."""
+    row = file.db.execute(
+        "SELECT source FROM extractions WHERE snapshot_id = ? ORDER BY rowid DESC LIMIT 1", (snapshot_id,)
+    ).fetchone()
+    return source_from_blob(row[0]) if row else None
+
+
 def count_rows(file: StoreFile, table: str) -> int:
     """Rows in one of the store's tables; StoreError for a name that is not one of them."""
     tables = {name for (name,) in file.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
