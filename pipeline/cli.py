@@ -1,8 +1,9 @@
 """The `claimcheck` command: parse, call the runner (or the re-check and the store), print a
 summary. Nothing else.
 
-Commands: check; recheck, watch add|list|remove, history (over the run store); evidence,
-strength, compare (batch verbs). Every expected failure is a PipelineError; it becomes one
+Commands: check; recheck, watch add|list|remove, history (over the run store); review (the
+editor's desk, a local web app) and export (a run's reviewed report); evidence, strength,
+compare (batch verbs). Every expected failure is a PipelineError; it becomes one
 line on stderr and exit status 2. Exit status: 0 ran; 1 ran and found a flag at or above
 --fail-on (for recheck: a NEW flag, or an article that could not be read again); 2 bad usage
 or input.
@@ -39,6 +40,8 @@ PROG = "claimcheck"
 # The run store when --db is not given: $CLAIMCHECK_DB, else outputs/claimcheck.db.
 DB_VARIABLE = "CLAIMCHECK_DB"
 DEFAULT_RECHECK_OUT = Path("outputs") / "recheck"
+# Who decides at the desk when --reviewer is not given: $CLAIMCHECK_REVIEWER, else the login name.
+REVIEWER_VARIABLE = "CLAIMCHECK_REVIEWER"
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -171,6 +174,43 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:
     _add_db_option(history)
     history.add_argument("--json", action="store_true", help="print the timeline as JSON")
     history.set_defaults(handler=_run_history)
+    _add_desk_commands(commands)
+
+
+def _add_desk_commands(commands: argparse._SubParsersAction) -> None:
+    """review and export: the editor's desk over the run store."""
+    review = commands.add_parser(
+        "review",
+        help="the editor's desk: review flagged claims in the browser, record decisions",
+        description="Serve the editor's desk over the run store on this machine: the articles and their runs, "
+        "each run's flagged claims most severe first with the source passages they rest on; confirm, dismiss "
+        "(with a reason) or note each flag, mark claims fixed in the draft. Decisions are kept in the store and "
+        "follow their flags into later runs while the claim and its evidence are unchanged.",
+        epilog="example: claimcheck review --reviewer ana   (then open the address it prints)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db_option(review)
+    review.add_argument("--host", metavar="ADDRESS", help="address to listen on (default 127.0.0.1: this machine only)")
+    review.add_argument("--port", type=int, metavar="N", help="port to listen on (default 8765; 0 = any free port)")
+    review.add_argument(
+        "--reviewer", metavar="NAME", help=f"who decides (default ${REVIEWER_VARIABLE}, else your login name)"
+    )
+    review.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
+    review.set_defaults(handler=_run_review)
+
+    export = commands.add_parser(
+        "export",
+        help="write a run's reviewed report (Markdown, HTML, JSON) and ClaimReview JSON-LD",
+        epilog="example: claimcheck export fixtures/sleep/sleep-draft.md --out outputs/sleep-reviewed",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("article", nargs="?", metavar="ARTICLE", help="a recorded article (its latest run)")
+    export.add_argument("--run", type=int, metavar="ID", help="export this run instead")
+    export.add_argument("--out", type=Path, metavar="DIR", help="where the files go (default outputs/<article-slug>-reviewed/)")
+    export.add_argument("--publish-url", metavar="URL", help="where the reviewed report will be published (ClaimReview url)")
+    _add_db_option(export)
+    export.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
+    export.set_defaults(handler=_run_export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -310,6 +350,59 @@ def _run_history(args: argparse.Namespace) -> int:
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(history_text(document))
+    return EXIT_OK
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    from .review import serve
+
+    settings = load_settings(args.config)
+    reviewer = args.reviewer or os.environ.get(REVIEWER_VARIABLE) or _login_name()
+    port = settings.review.port if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port}: give a port from 0 to 65535")
+    serve(
+        _db_path(args),
+        settings,
+        reviewer,
+        host=args.host or settings.review.host,
+        port=port,
+        announce=lambda line: print(line, flush=True),
+    )
+    return EXIT_OK
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return "editor"
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from .recheck import resolve_articles
+    from .review import write_exports
+    from .runner import article_slug
+    from .store import Store
+
+    if (args.article is None) == (args.run is None):
+        raise UsageError("give a recorded ARTICLE or --run ID (one of them)")
+    settings = load_settings(args.config)
+    with Store(_db_path(args), settings.recheck, create=False) as store:
+        if args.run is None:
+            (article,) = resolve_articles(store, [args.article])
+            latest = store.latest_run(article.id)
+            if latest is None:
+                raise UsageError(f"{args.article}: no run recorded yet")
+            run_id = latest.id
+        else:
+            run_id = args.run
+        location = store.run(run_id).location
+        out = args.out or Path("outputs") / f"{article_slug(location)}-reviewed"
+        paths = write_exports(store, run_id, settings, out, args.publish_url)
+    print(f"run {run_id} exported -> {paths['reviewed-report.html']} (and .md, .json, claimreview.jsonld)")
     return EXIT_OK
 
 

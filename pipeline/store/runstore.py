@@ -21,6 +21,7 @@ from .read import (
     read_articles,
     read_extraction,
     read_run,
+    read_run_summaries,
     read_sources,
     run_ids,
 )
@@ -121,6 +122,10 @@ class Store:
     def runs(self, article_id: int) -> tuple[RunRecord, ...]:
         """Every run of the article, oldest first, in full."""
         return tuple(self.run(run_id) for run_id in run_ids(self._file, article_id))
+
+    def run_summaries(self, article_id: int) -> tuple[dict[str, Any], ...]:
+        """The article's runs, newest first, as id, kind, mode, checked_at and summary counts."""
+        return read_run_summaries(self._file, article_id)
 
     def run(self, run_id: int) -> RunRecord:
         """One run, with its claims, evidence, flags and sources."""

@@ -9,41 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from desk_site import SLEEP_LONG_REVISED, publish, sleep_page, tea_page
 from loopback import LoopbackServer, Reply
 
 from pipeline.cli import main
 from pipeline.store import DecisionRequest, Store
-
-# Our own test pages: an observational cohort and a cross-sectional survey, so each claim's
-# causal wording is flagged (CAUSAL_OVERSTATEMENT) on the passage it rests on.
-TEA_FINDING = "Adults who drank three cups of green tea each day had a lower rate of heart attacks than those who drank none."
-SLEEP_SHORT = "In this cross-sectional survey of 1,100 students, those who slept fewer than six hours reported more low mood."
-SLEEP_LONG = "Students who slept at least eight hours were less likely to report anxiety."
-SLEEP_LONG_REVISED = "Students who slept at least eight hours were slightly less likely to report anxiety in the spring term."
-
-
-def _page(title: str, *paragraphs: str) -> bytes:
-    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>".encode()
-
-
-def _tea() -> bytes:
-    return _page(
-        "Tea drinking and heart health in a cohort of older adults",
-        "This cohort study followed 5,200 adults aged 60 to 80 for nine years.",
-        TEA_FINDING,
-        "The authors note that tea drinkers also exercised more and smoked less.",
-    )
-
-
-def _sleep(long_sleep: str) -> bytes:
-    return _page(
-        "Sleep duration and mood: a cross-sectional survey",
-        SLEEP_SHORT,
-        long_sleep,
-        "Because sleep and mood were measured at the same time, the direction of the link is unknown.",
-    )
-
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
@@ -54,17 +24,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 @pytest.fixture
 def desk(loopback: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
     """An article of three causal claims on two sources, checked into tmp_path/runs.db."""
-    loopback.add("/tea", Reply(body=_tea(), etag='"t1"'))
-    loopback.add("/sleep", Reply(body=_sleep(SLEEP_LONG), etag='"s1"'))
-    article = tmp_path / "habits.md"
-    article.write_text(
-        "# Small habits\n\n"
-        "Drinking three cups of green tea each day prevents heart attacks in adults [1].\n\n"
-        "Sleeping fewer than six hours causes low mood in students [2].\n\n"
-        "Sleeping at least eight hours cures anxiety in students [2].\n\n"
-        f"## Sources\n1. Tea cohort. {loopback.url('/tea')}\n2. Sleep survey. {loopback.url('/sleep')}\n",
-        encoding="utf-8",
-    )
+    article = publish(loopback, tmp_path)
     db = tmp_path / "runs.db"
     status, _, err = _run(capsys, "check", str(article), "--db", str(db), "--out", str(tmp_path / "out"),
                           "--allow-private-hosts", "--quiet")
@@ -110,7 +70,7 @@ def test_three_dismissed_one_passage_changes_exactly_its_flag_reopens_and_alerts
     assert _causal_statuses(db) == {"c1": "dismissed", "c2": "dismissed", "c3": "dismissed"}
 
     # The survey page rewords the passage c3 rests on; c2's passage on the same page stays.
-    loopback.add("/sleep", Reply(body=_sleep(SLEEP_LONG_REVISED), etag='"s2"'))
+    loopback.add("/sleep", Reply(body=sleep_page(SLEEP_LONG_REVISED), etag='"s2"'))
     status, _, err = _run(capsys, *base, "--fail-on", "high")
     assert status == 1, err
     assert _causal_statuses(db) == {"c1": "dismissed", "c2": "dismissed", "c3": "reopened"}
@@ -155,7 +115,7 @@ def test_a_dismissed_flag_that_comes_back_unchanged_does_not_alert(
     assert status == 0
     # The page is back as it was: its CAUSAL_OVERSTATEMENT flag is "new" since the last run,
     # but the dismissal still stands on it, so nothing alerts.
-    loopback.add("/tea", Reply(body=_tea(), etag='"t1"'))
+    loopback.add("/tea", Reply(body=tea_page(), etag='"t1"'))
     status, _, _ = _run(capsys, *base, "--fail-on", "high")
     assert status == 0
     (entry,) = json.loads((tmp_path / "re" / "recheck.json").read_text())["articles"]

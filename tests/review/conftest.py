@@ -1,0 +1,83 @@
+"""Fixtures for the editor's desk: a store with one checked article (tests/desk_site.py), and
+the desk served on 127.0.0.1 by a real threaded server, as `claimcheck review` serves it."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from desk_site import publish
+from loopback import LoopbackServer
+from werkzeug.serving import make_server
+
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.review.app import create_app
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A checked article in its own store."""
+
+    article: Path
+    db: Path
+    out: Path
+
+
+def check_into(article: Path, db: Path, out: Path) -> None:
+    """`claimcheck check` the article into the store at `db` (sources on loopback)."""
+    status = main(["check", str(article), "--db", str(db), "--out", str(out), "--allow-private-hosts", "--quiet"])
+    assert status == 0
+
+
+@pytest.fixture
+def desk(loopback: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Desk:
+    article = publish(loopback, tmp_path)
+    result = Desk(article, tmp_path / "runs.db", tmp_path / "out")
+    check_into(result.article, result.db, result.out)
+    capsys.readouterr()
+    return result
+
+
+@contextlib.contextmanager
+def serving(db: Path, reviewer: str = "ana") -> Iterator[str]:
+    """The desk over `db` on a free loopback port; yields its base URL."""
+    app = create_app(db, load_settings(), reviewer)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def served(desk: Desk) -> Iterator[str]:
+    with serving(desk.db) as url:
+        yield url
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = _TOKEN.search(page)
+    assert found is not None, "the page has no form token"
+    return found.group(1)
+
+
+def session_client(base: str) -> tuple[httpx.Client, str]:
+    """An HTTP client with a desk session, and that session's CSRF token."""
+    client = httpx.Client(base_url=base, timeout=30)
+    page = client.get("/runs/1")
+    assert page.status_code == 200
+    return client, csrf_token(page.text)
