@@ -354,54 +354,28 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from .review import serve
+    from .review import default_reviewer, serve
 
     settings = load_settings(args.config)
-    reviewer = args.reviewer or os.environ.get(REVIEWER_VARIABLE) or _login_name()
     port = settings.review.port if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port}: give a port from 0 to 65535")
-    serve(
-        _db_path(args),
-        settings,
-        reviewer,
-        host=args.host or settings.review.host,
-        port=port,
-        announce=lambda line: print(line, flush=True),
-    )
+    reviewer = args.reviewer or os.environ.get(REVIEWER_VARIABLE) or default_reviewer()
+    host = args.host or settings.review.host
+    serve(_db_path(args), settings, reviewer, host=host, port=port, announce=lambda line: print(line, flush=True))
     return EXIT_OK
 
 
-def _login_name() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container
-        return "editor"
-
-
 def _run_export(args: argparse.Namespace) -> int:
-    from .recheck import resolve_articles
-    from .review import write_exports
-    from .runner import article_slug
+    from .review import export_run
     from .store import Store
 
     if (args.article is None) == (args.run is None):
         raise UsageError("give a recorded ARTICLE or --run ID (one of them)")
     settings = load_settings(args.config)
     with Store(_db_path(args), settings.recheck, create=False) as store:
-        if args.run is None:
-            (article,) = resolve_articles(store, [args.article])
-            latest = store.latest_run(article.id)
-            if latest is None:
-                raise UsageError(f"{args.article}: no run recorded yet")
-            run_id = latest.id
-        else:
-            run_id = args.run
-        location = store.run(run_id).location
-        out = args.out or Path("outputs") / f"{article_slug(location)}-reviewed"
-        paths = write_exports(store, run_id, settings, out, args.publish_url)
+        run_id, paths = export_run(store, settings, args.out, article=args.article, run_id=args.run,
+                                   publish_url=args.publish_url)
     print(f"run {run_id} exported -> {paths['reviewed-report.html']} (and .md, .json, claimreview.jsonld)")
     return EXIT_OK
 

@@ -17,7 +17,7 @@ Flask is imported only here, so `claimcheck check` and the other commands never 
 
 from __future__ import annotations
 
-from .exports import export_files, reviewed_document, write_exports
-from .server import serve
+from .exports import export_files, export_run, reviewed_document, write_exports
+from .server import default_reviewer, serve
 
-__all__ = ["export_files", "reviewed_document", "serve", "write_exports"]
+__all__ = ["default_reviewer", "export_files", "export_run", "reviewed_document", "serve", "write_exports"]

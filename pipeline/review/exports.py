@@ -19,9 +19,11 @@ from typing import Any
 from ..atomic import atomic_write_text
 from ..config import Settings
 from ..errors import UsageError
+from ..recheck import resolve_articles
 from ..report.html_report import html_from_document
 from ..report.json_report import document_json
 from ..report.markdown_report import markdown_from_document
+from ..runner import article_slug
 from ..store import Decision, FlagRow, Review, Store
 from .claimreview import claim_reviews
 
@@ -120,3 +122,25 @@ def write_exports(
     """Write every export of the run into `out_dir`, each atomically; {file name: path}."""
     files = export_files(store, run_id, settings, publish_url)
     return {name: atomic_write_text(Path(out_dir) / name, text) for name, text in files.items()}
+
+
+def export_run(
+    store: Store,
+    settings: Settings,
+    out_dir: Path | None,
+    *,
+    article: str | None = None,
+    run_id: int | None = None,
+    publish_url: str | None = None,
+) -> tuple[int, dict[str, Path]]:
+    """`claimcheck export`: the run asked for (`run_id`, else the latest run of the recorded
+    `article`) written into `out_dir` (default outputs/<article-slug>-reviewed/)."""
+    if run_id is None:
+        (found,) = resolve_articles(store, [article or ""])
+        latest = store.latest_run(found.id)
+        if latest is None:
+            raise UsageError(f"{article}: no run recorded yet")
+        run_id = latest.id
+    location = store.run(run_id).location
+    out = out_dir or Path("outputs") / f"{article_slug(location)}-reviewed"
+    return run_id, write_exports(store, run_id, settings, out, publish_url)

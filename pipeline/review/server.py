@@ -4,6 +4,7 @@ where to point the browser."""
 
 from __future__ import annotations
 
+import getpass
 import logging
 import socket
 from collections.abc import Callable
@@ -58,3 +59,11 @@ def url_for(host: str, port: int) -> str:
 def startup_line(url: str, db: Path, reviewer: str) -> str:
     """The line `claimcheck review` prints when it listens."""
     return f"claimcheck review: open {url} (run store {db}; deciding as {reviewer}; Ctrl-C stops)"
+
+
+def default_reviewer() -> str:
+    """Who decides when neither --reviewer nor $CLAIMCHECK_REVIEWER says: the login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return "editor"

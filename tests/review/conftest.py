@@ -3,7 +3,10 @@ the desk served on 127.0.0.1 by a real threaded server, as `claimcheck review` s
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+from collections.abc import Callable
+from typing import TypeVar
 import re
 import threading
 from collections.abc import Iterator
@@ -16,9 +19,14 @@ from desk_site import publish
 from loopback import LoopbackServer
 from werkzeug.serving import make_server
 
-from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.recheck import RecheckOutcome, recheck_articles
 from pipeline.review.app import create_app
+from pipeline.runner import CheckRequest
+from pipeline.store import Store
+from pipeline.store.record import check_and_record
+
+T = TypeVar("T")
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -32,18 +40,37 @@ class Desk:
     out: Path
 
 
+def _on_own_thread(work: Callable[[], T]) -> T:
+    # The browser tests' Playwright keeps an event loop running on the test's thread, and a
+    # check runs one of its own: so checks run on a thread of their own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
 def check_into(article: Path, db: Path, out: Path) -> None:
-    """`claimcheck check` the article into the store at `db` (sources on loopback)."""
-    status = main(["check", str(article), "--db", str(db), "--out", str(out), "--allow-private-hosts", "--quiet"])
-    assert status == 0
+    """Check the article into the store at `db`, as `claimcheck check --db` does (sources on
+    loopback)."""
+    settings = load_settings().with_fetch(allow_private_hosts=True)
+    request = CheckRequest(article=str(article), out_dir=out)
+    _on_own_thread(lambda: check_and_record(request, settings, db))
+
+
+def recheck_all(db: Path) -> RecheckOutcome:
+    """Re-check every article of the store at `db`, as `claimcheck recheck` does."""
+    settings = load_settings().with_fetch(allow_private_hosts=True)
+
+    def work() -> RecheckOutcome:
+        with Store(db, settings.recheck) as store:
+            return recheck_articles(store, store.articles(), settings)
+
+    return _on_own_thread(work)
 
 
 @pytest.fixture
-def desk(loopback: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Desk:
+def desk(loopback: LoopbackServer, tmp_path: Path) -> Desk:
     article = publish(loopback, tmp_path)
     result = Desk(article, tmp_path / "runs.db", tmp_path / "out")
     check_into(result.article, result.db, result.out)
-    capsys.readouterr()
     return result
 
 

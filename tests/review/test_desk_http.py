@@ -125,7 +125,7 @@ def test_hostile_text_from_the_article_and_its_sources_is_shown_as_text(
     assert tree.find_all(["img", "b", "iframe", "object"]) == []
     handlers = [(tag.name, name) for tag in tree.find_all(True) for name in tag.attrs if name.startswith("on")]
     assert handlers == []
-    hrefs = [tag["href"] for tag in tree.find_all(href=True)]
+    hrefs = [tag["href"] for tag in tree.find_all(["a", "area", "form"], href=True)]
     assert hrefs and all(href.startswith(("/", "#", "http://127.0.0.1")) for href in hrefs), hrefs
 
 
@@ -231,3 +231,13 @@ def test_served_address_is_taken_when_busy(desk: Desk, capsys: pytest.CaptureFix
         assert main(["review", "--db", str(desk.db), "--port", port]) == 2
     assert re.fullmatch(rf"claimcheck: error: cannot listen on 127\.0\.0\.1:{port} \(.+\); give another --port\n",
                         capsys.readouterr().err)
+
+
+def test_the_other_commands_never_load_the_web_framework() -> None:
+    # `claimcheck check` and the re-check import these; Flask is for `claimcheck review` alone.
+    code = (
+        "import sys; import pipeline.cli, pipeline.runner, pipeline.store.record, pipeline.recheck.report; "
+        "print(sorted(name for name in ('flask', 'flask_wtf', 'werkzeug') if name in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout == "[]\n"

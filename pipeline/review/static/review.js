@@ -47,7 +47,8 @@
 
   function submit(form) {
     var card = form.closest(".card");
-    return fetch(form.action, {
+    // getAttribute: the forms carry an input named "action", which shadows form.action.
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
