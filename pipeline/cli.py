@@ -206,8 +206,12 @@ def _add_desk_commands(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument("article", nargs="?", metavar="ARTICLE", help="a recorded article (its latest run)")
     export.add_argument("--run", type=int, metavar="ID", help="export this run instead")
-    export.add_argument("--out", type=Path, metavar="DIR", help="where the files go (default outputs/<article-slug>-reviewed/)")
-    export.add_argument("--publish-url", metavar="URL", help="where the reviewed report will be published (ClaimReview url)")
+    export.add_argument(
+        "--out", type=Path, metavar="DIR", help="where the files go (default outputs/<article-slug>-reviewed/)"
+    )
+    export.add_argument(
+        "--publish-url", metavar="URL", help="where the reviewed report will be published (ClaimReview url)"
+    )
     _add_db_option(export)
     export.add_argument("--config", type=Path, metavar="FILE", help="settings file layered over the defaults")
     export.set_defaults(handler=_run_export)

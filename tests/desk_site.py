@@ -13,10 +13,16 @@ from pathlib import Path
 
 from loopback import LoopbackServer, Reply
 
-TEA_FINDING = "Adults who drank three cups of green tea each day had a lower rate of heart attacks than those who drank none."
-SLEEP_SHORT = "In this cross-sectional survey of 1,100 students, those who slept fewer than six hours reported more low mood."
+TEA_FINDING = (
+    "Adults who drank three cups of green tea each day had a lower rate of heart attacks than those who drank none."
+)
+SLEEP_SHORT = (
+    "In this cross-sectional survey of 1,100 students, those who slept fewer than six hours reported more low mood."
+)
 SLEEP_LONG = "Students who slept at least eight hours were less likely to report anxiety."
-SLEEP_LONG_REVISED = "Students who slept at least eight hours were slightly less likely to report anxiety in the spring term."
+SLEEP_LONG_REVISED = (
+    "Students who slept at least eight hours were slightly less likely to report anxiety in the spring term."
+)
 CLAIMS = (
     "Drinking three cups of green tea each day prevents heart attacks in adults [1].",
     "Sleeping fewer than six hours causes low mood in students [2].",

@@ -31,8 +31,8 @@ from .rechecker import (
     recheck_articles,
     resolve_articles,
     stamp,
-    with_decisions,
     system_clock,
+    with_decisions,
 )
 
 __all__ = [

@@ -191,12 +191,18 @@ def _decide(run_id: int, *, flag: int | None = None, claim: str = "") -> Any:
     else:
         for other in outcome.meanwhile:
             what = "took back a decision" if other.action == "open" else f"chose {other.action}"
-            messages.append(("warning", f"Meanwhile {other.reviewer} {what} on this at {other.decided_at}; "
-                                        "both are kept in the history, yours is the latest."))
+            messages.append(
+                (
+                    "warning",
+                    f"Meanwhile {other.reviewer} {what} on this at {other.decided_at}; "
+                    "both are kept in the history, yours is the latest.",
+                )
+            )
         claim = outcome.decision.claim
     if request.headers.get(_FRAGMENT_HEADER):
-        card = desk.claim_card(store, run_id, claim or _claim_of(store, run_id, flag),
-                               _config()["settings"].review.context_passages)
+        card = desk.claim_card(
+            store, run_id, claim or _claim_of(store, run_id, flag), _config()["settings"].review.context_passages
+        )
         if card is None:
             abort(404)
         html = render_template("claim_card.html", item=card, run_id=run_id, messages=messages, filters=desk.Filters())
@@ -258,4 +264,3 @@ def _safe_name(text: str) -> str:
 def _archive_index(path: str) -> ArchiveIndex:
     # A run's WARC is never written again once recorded: its index can be kept.
     return ArchiveIndex(path)
-

@@ -49,8 +49,11 @@ class Filters:
 
     def query(self) -> dict[str, str]:
         """The filters as query arguments (only those set)."""
-        return {name: value for name, value in (("severity", self.severity), ("code", self.code),
-                                                ("decision", self.decision)) if value}
+        return {
+            name: value
+            for name, value in (("severity", self.severity), ("code", self.code), ("decision", self.decision))
+            if value
+        }
 
     def keeps(self, flag: FlagRow, review: Review, claim_status: str) -> bool:
         """Whether a flag (its claim's status `claim_status`) passes every filter."""
@@ -160,10 +163,22 @@ def run_view(store: Store, run_id: int, filters: Filters, context_passages: int)
     for claim_id, items in grouped.items():
         items.sort(key=lambda item: (-SEVERITY_RANK.get(item.flag.severity, -1), item.index))
         claim = claims.get(claim_id) or ClaimRow(claim_id, "", "", (), "unverifiable", 0.0)
-        queue.append(ClaimView(claim, claim_reviews.get(claim_id, Review("")), tuple(items), items[0].flag.severity,
-                               order.get(claim_id, len(order))))
-    queue.sort(key=lambda view: (-SEVERITY_RANK.get(view.worst, -1),
-                                 -sum(1 for item in view.flags if item.flag.severity == view.worst), view.order))
+        queue.append(
+            ClaimView(
+                claim,
+                claim_reviews.get(claim_id, Review("")),
+                tuple(items),
+                items[0].flag.severity,
+                order.get(claim_id, len(order)),
+            )
+        )
+    queue.sort(
+        key=lambda view: (
+            -SEVERITY_RANK.get(view.worst, -1),
+            -sum(1 for item in view.flags if item.flag.severity == view.worst),
+            view.order,
+        )
+    )
     counts["fixed"] = sum(1 for review in claim_reviews.values() if review.status == "fixed")
     return RunView(
         run=run,

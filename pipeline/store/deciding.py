@@ -181,4 +181,3 @@ def read_run_report(file: StoreFile, run_id: int) -> tuple[dict[str, Any], str] 
 
 def _select(db: sqlite3.Connection, where: str, parameters: tuple[Any, ...]) -> tuple[Decision, ...]:
     return tuple(Decision(*row) for row in db.execute(f"SELECT {_COLUMNS} FROM decisions {where}", parameters))
-

@@ -129,7 +129,9 @@ def flag_fingerprints(run: RunRecord) -> tuple[str, ...]:
 
 
 def _flag_basis(flag: FlagRow, claim: ClaimRow | None, sources: Mapping[str, SourceCheck]) -> str:
-    return "\x1f".join(("flag", folded(claim.text if claim else ""), flag.code, flag.ref, _rests_on(flag, claim, sources)))
+    return "\x1f".join(
+        ("flag", folded(claim.text if claim else ""), flag.code, flag.ref, _rests_on(flag, claim, sources))
+    )
 
 
 def _rests_on(flag: FlagRow, claim: ClaimRow | None, sources: Mapping[str, SourceCheck]) -> str:
@@ -246,7 +248,9 @@ def _carry_flags(
         if folded(old_text) != folded(new_text):
             changed.append("the claim's text changed")
         if folded(flag.evidence) != folded(new.evidence):
-            changed.append("the passage it rests on changed" if flag.evidence and new.evidence else "what it rests on changed")
+            changed.append(
+                "the passage it rests on changed" if flag.evidence and new.evidence else "what it rests on changed"
+            )
         elif not flag.evidence:
             changed.append(f"the source it rests on changed{f' ([{flag.ref}])' if flag.ref else ''}")
         reopenings.append(
@@ -311,7 +315,7 @@ def _similarity(old: str, new: str) -> float:
 
 
 def _why(changed: Sequence[str], review: Review) -> str:
-    """ "Reopened: the passage it rests on changed since ana dismissed it on 2024-05-01 (...)". """
+    """ "Reopened: the passage it rests on changed since ana dismissed it on 2024-05-01 (...)"."""
     what = " and ".join(changed) or "it changed"
     judged = [d for d in review.history if d.action in STATUS_AFTER and d.action not in ("reopen", "open")]
     if not judged:

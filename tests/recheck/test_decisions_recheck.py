@@ -15,6 +15,7 @@ from loopback import LoopbackServer, Reply
 from pipeline.cli import main
 from pipeline.store import DecisionRequest, Store
 
+
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -26,8 +27,17 @@ def desk(loopback: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture
     """An article of three causal claims on two sources, checked into tmp_path/runs.db."""
     article = publish(loopback, tmp_path)
     db = tmp_path / "runs.db"
-    status, _, err = _run(capsys, "check", str(article), "--db", str(db), "--out", str(tmp_path / "out"),
-                          "--allow-private-hosts", "--quiet")
+    status, _, err = _run(
+        capsys,
+        "check",
+        str(article),
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "out"),
+        "--allow-private-hosts",
+        "--quiet",
+    )
     assert status == 0, err
     return article, db
 
@@ -41,8 +51,16 @@ def _dismiss_causal_flags(db: Path) -> dict[str, int]:
         chosen = {flag.claim: index for index, flag in enumerate(run.flags) if flag.code == "CAUSAL_OVERSTATEMENT"}
         assert sorted(chosen) == ["c1", "c2", "c3"]
         for claim, index in chosen.items():
-            store.decide(DecisionRequest(run.id, "dismiss", "ana", "2025-03-01T09:00:00Z",
-                                         reason=f"The desk accepts the wording of {claim}.", flag=index))
+            store.decide(
+                DecisionRequest(
+                    run.id,
+                    "dismiss",
+                    "ana",
+                    "2025-03-01T09:00:00Z",
+                    reason=f"The desk accepts the wording of {claim}.",
+                    flag=index,
+                )
+            )
     return chosen
 
 
@@ -52,8 +70,11 @@ def _causal_statuses(db: Path) -> dict[str, str]:
         run = store.latest_run(article.id)
         assert run is not None
         reviews, _ = store.reviews(run)
-        return {flag.claim: review.status for flag, review in zip(run.flags, reviews, strict=True)
-                if flag.code == "CAUSAL_OVERSTATEMENT"}
+        return {
+            flag.claim: review.status
+            for flag, review in zip(run.flags, reviews, strict=True)
+            if flag.code == "CAUSAL_OVERSTATEMENT"
+        }
 
 
 def test_three_dismissed_one_passage_changes_exactly_its_flag_reopens_and_alerts(
@@ -82,8 +103,11 @@ def test_three_dismissed_one_passage_changes_exactly_its_flag_reopens_and_alerts
     )
     assert entry["reopened_flags"][0]["evidence"] == SLEEP_LONG_REVISED
     # What alerts at --fail-on high is that flag alone: the dismissed c1 and c2 flags are quiet.
-    high = [(flag["claim"], flag["code"]) for flag in entry["reopened_flags"] + entry["new_flags"]
-            if flag["severity"] == "high" and flag.get("decision", {}).get("status") != "dismissed"]
+    high = [
+        (flag["claim"], flag["code"])
+        for flag in entry["reopened_flags"] + entry["new_flags"]
+        if flag["severity"] == "high" and flag.get("decision", {}).get("status") != "dismissed"
+    ]
     assert high == [("c3", "CAUSAL_OVERSTATEMENT")]
     # The only new flags are the re-check's own notice that the page changed (medium
     # SOURCE_CHANGED, on each claim whose evidence included the reworded passage).
@@ -101,7 +125,10 @@ def test_three_dismissed_one_passage_changes_exactly_its_flag_reopens_and_alerts
     decisions = [line for line in history.splitlines() if line.startswith("  decision ")]
     assert len(decisions) == 4
     assert decisions[0].startswith("  decision 2025-03-01T09:00:00Z ana: dismiss CAUSAL_OVERSTATEMENT on c")
-    assert decisions[3].startswith("  decision ") and " claimcheck: reopen CAUSAL_OVERSTATEMENT on c3: Reopened: " in decisions[3]
+    assert (
+        decisions[3].startswith("  decision ")
+        and " claimcheck: reopen CAUSAL_OVERSTATEMENT on c3: Reopened: " in decisions[3]
+    )
 
 
 def test_a_dismissed_flag_that_comes_back_unchanged_does_not_alert(

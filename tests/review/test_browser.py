@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Desk, check_into, recheck_all, serving
+from desk_serving import Desk, check_into, recheck_all, serving
 from desk_site import SLEEP_LONG_REVISED, page, sleep_page
 from loopback import LoopbackServer, Reply
 
@@ -44,7 +44,11 @@ def browser() -> Iterator[object]:
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
         )
         yield context
         context.close()

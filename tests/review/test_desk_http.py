@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Desk, check_into, csrf_token, serving, session_client
+from desk_serving import Desk, check_into, serving, session_client
 from desk_site import page
 from loopback import LoopbackServer, Reply
 
@@ -75,8 +75,9 @@ def test_every_answer_carries_a_strict_content_security_policy(served: str) -> N
 
 def test_decisions_work_without_javascript_and_a_dismissal_needs_a_reason(desk: Desk, served: str) -> None:
     client, token = session_client(served)
-    missing = client.post("/runs/1/flags/0", data={"action": "dismiss", "reason": " ", "csrf_token": token,
-                                                   "next": "/runs/1"})
+    missing = client.post(
+        "/runs/1/flags/0", data={"action": "dismiss", "reason": " ", "csrf_token": token, "next": "/runs/1"}
+    )
     assert missing.status_code == 303
     shown = client.get(missing.headers["location"])
     assert "a dismissal needs a reason: say why" in shown.text
@@ -169,8 +170,11 @@ def test_a_decision_taken_meanwhile_is_reported_to_the_second_reviewer(desk: Des
     assert seen is not None
     ben.post("/reviewer", data={"reviewer": "ben", "csrf_token": ben_token})
     ben.post("/runs/1/flags/0", data={"action": "confirm", "csrf_token": ben_token, "seen": seen.group(1)})
-    answer = ana.post("/runs/1/flags/0", data={"action": "dismiss", "reason": "Fine.", "csrf_token": ana_token,
-                                               "seen": seen.group(1)}, headers={"X-Claimcheck-Fragment": "1"})
+    answer = ana.post(
+        "/runs/1/flags/0",
+        data={"action": "dismiss", "reason": "Fine.", "csrf_token": ana_token, "seen": seen.group(1)},
+        headers={"X-Claimcheck-Fragment": "1"},
+    )
     assert answer.status_code == 200
     assert "Meanwhile ben chose confirm on this at " in answer.text
     assert [(who, action) for who, action, _ in _decisions(desk.db)] == [("ben", "confirm"), ("ana", "dismiss")]
@@ -182,7 +186,11 @@ def test_claimcheck_review_prints_its_address_serves_and_stops_on_ctrl_c(desk: D
     env = {**os.environ, "CLAIMCHECK_REVIEWER": "cleo"}
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "review", "--db", str(desk.db), "--port", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -207,7 +215,10 @@ def test_claimcheck_review_prints_its_address_serves_and_stops_on_ctrl_c(desk: D
 @pytest.mark.parametrize(
     ("argv", "line"),
     [
-        (["review", "--db", "{tmp}/none.db"], "{tmp}/none.db: no run store here (record a run first: claimcheck check ARTICLE --db {tmp}/none.db)"),
+        (
+            ["review", "--db", "{tmp}/none.db"],
+            "{tmp}/none.db: no run store here (record a run first: claimcheck check ARTICLE --db {tmp}/none.db)",
+        ),
         (["review", "--db", "{db}", "--port", "70000"], "--port 70000: give a port from 0 to 65535"),
         (["export", "--db", "{db}"], "give a recorded ARTICLE or --run ID (one of them)"),
         (["export", "--db", "{db}", "--run", "9"], "{db}: no run 9"),
@@ -229,8 +240,10 @@ def test_served_address_is_taken_when_busy(desk: Desk, capsys: pytest.CaptureFix
     with serving(desk.db) as base:
         port = base.rsplit(":", 1)[1]
         assert main(["review", "--db", str(desk.db), "--port", port]) == 2
-    assert re.fullmatch(rf"claimcheck: error: cannot listen on 127\.0\.0\.1:{port} \(.+\); give another --port\n",
-                        capsys.readouterr().err)
+    assert re.fullmatch(
+        rf"claimcheck: error: cannot listen on 127\.0\.0\.1:{port} \(.+\); give another --port\n",
+        capsys.readouterr().err,
+    )
 
 
 def test_the_other_commands_never_load_the_web_framework() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Desk
+from desk_serving import Desk
 
 from pipeline.cli import main
 from pipeline.config import load_settings
@@ -48,10 +48,19 @@ def test_the_reviewed_report_shows_every_decision_in_markdown_html_and_json(desk
     document = json.loads(files["reviewed-report.json"])
     assert document["schema"] == "claimcheck.report/1"  # the report's own document, keys added
     review = document["summary"]["review"]
-    assert (review["confirmed"], review["dismissed"], review["claims_fixed"], review["reviewers"]) == (1, 1, 1, ["ana", "ben"])
+    assert (review["confirmed"], review["dismissed"], review["claims_fixed"], review["reviewers"]) == (
+        1,
+        1,
+        1,
+        ["ana", "ben"],
+    )
     by_claim = {claim["id"]: claim for claim in document["claims"]}
     c1 = next(flag for flag in by_claim["c1"]["flags"] if flag["code"] == "CAUSAL_OVERSTATEMENT")
-    assert (c1["review"]["status"], c1["review"]["by"], c1["review"]["why"]) == ("dismissed", "ana", "The cohort adjusted for exercise.")
+    assert (c1["review"]["status"], c1["review"]["by"], c1["review"]["why"]) == (
+        "dismissed",
+        "ana",
+        "The cohort adjusted for exercise.",
+    )
     assert by_claim["c3"]["review"]["status"] == "fixed"
     assert all(flag["review"]["status"] == "open" for flag in by_claim["c3"]["flags"])
 
@@ -110,15 +119,23 @@ def test_claimreview_rates_the_claims_the_desk_decided(desk: Desk) -> None:
     assert c2["reviewRating"]["ratingExplanation"] == "The survey's authors say so in their summary."
 
 
-def test_claimcheck_export_writes_the_four_files(desk: Desk, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_claimcheck_export_writes_the_four_files(
+    desk: Desk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _decide(desk.db, ("confirm", {"flag": _flag_of(desk.db, "c1")}))
     config = tmp_path / "desk.toml"
     config.write_text('[review]\norganization = "The Health Desk"\n', encoding="utf-8")
     out = tmp_path / "reviewed"
     assert main(["export", str(desk.article), "--db", str(desk.db), "--out", str(out), "--config", str(config)]) == 0
-    assert capsys.readouterr().out == f"run 1 exported -> {out / 'reviewed-report.html'} (and .md, .json, claimreview.jsonld)\n"
+    assert (
+        capsys.readouterr().out
+        == f"run 1 exported -> {out / 'reviewed-report.html'} (and .md, .json, claimreview.jsonld)\n"
+    )
     assert sorted(path.name for path in out.iterdir()) == [
-        "claimreview.jsonld", "reviewed-report.html", "reviewed-report.json", "reviewed-report.md",
+        "claimreview.jsonld",
+        "reviewed-report.html",
+        "reviewed-report.json",
+        "reviewed-report.md",
     ]
     (review,) = json.loads((out / "claimreview.jsonld").read_text())["@graph"]
     assert review["author"] == {"@type": "Organization", "name": "The Health Desk"}
@@ -127,8 +144,15 @@ def test_claimcheck_export_writes_the_four_files(desk: Desk, tmp_path: Path, cap
 
 def test_a_run_recorded_without_its_report_is_shown_but_not_exported(tmp_path: Path) -> None:
     run = RunRecord(
-        location="/old/piece.md", title="Old piece", kind="check", mode="live", checked_at="2024-01-01T00:00:00Z",
-        settings_hash="s", article_sha256="a", archive=None, summary={},
+        location="/old/piece.md",
+        title="Old piece",
+        kind="check",
+        mode="live",
+        checked_at="2024-01-01T00:00:00Z",
+        settings_hash="s",
+        article_sha256="a",
+        archive=None,
+        summary={},
         claims=(ClaimRow("c1", "Walking cures colds.", "", (), "unverifiable", 0.0),),
         flags=(FlagRow("c1", "UNCITED", "medium", "No source is cited."),),
     )

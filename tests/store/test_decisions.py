@@ -33,8 +33,17 @@ def _source(ref: str, text_hash: str, status: str = "ok") -> SourceCheck:
     url = f"https://example.org/{ref}"
     snapshot = None
     if status == "ok":
-        snapshot = SnapshotRow(url, Path("/x.warc.gz"), f"urn:{ref}{text_hash}", "2025-01-01T00:00:00Z", 200, url,
-                               "text/html", "c" + text_hash, text_hash)
+        snapshot = SnapshotRow(
+            url,
+            Path("/x.warc.gz"),
+            f"urn:{ref}{text_hash}",
+            "2025-01-01T00:00:00Z",
+            200,
+            url,
+            "text/html",
+            "c" + text_hash,
+            text_hash,
+        )
     return SourceCheck(ref, url, status, 200 if status == "ok" else 404, snapshot=snapshot)
 
 
@@ -55,7 +64,8 @@ def _run(
         article_sha256="a",
         archive=None,
         summary={},
-        claims=claims or (ClaimRow("c1", CLAIM, "", ("1",), "supported", 0.8), ClaimRow("c2", OTHER, "", ("2",), "supported", 0.7)),
+        claims=claims
+        or (ClaimRow("c1", CLAIM, "", ("1",), "supported", 0.8), ClaimRow("c2", OTHER, "", ("2",), "supported", 0.7)),
         flags=flags
         or (
             FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE),
@@ -114,7 +124,10 @@ def test_the_decision_table_refuses_changes_and_deletions(tmp_path: Path) -> Non
         ({"action": "confirm", "flag": 7}, "run 1 has no flag 7"),
         ({"action": "confirm", "claim": "c1"}, "a claim can be fixed, note, open; not 'confirm'"),
         ({"action": "fixed", "claim": "c9"}, "run 1 has no claim 'c9'"),
-        ({"action": "confirm", "flag": 0, "reviewer": " "}, "say who decides: give --reviewer NAME or set CLAIMCHECK_REVIEWER"),
+        (
+            {"action": "confirm", "flag": 0, "reviewer": " "},
+            "say who decides: give --reviewer NAME or set CLAIMCHECK_REVIEWER",
+        ),
     ],
 )
 def test_a_decision_that_cannot_be_taken_is_one_clear_error(
@@ -133,16 +146,23 @@ def test_fingerprints_ignore_ids_and_white_space_but_not_words() -> None:
     base = _run("2025-01-01T00:00:00Z")
     renumbered = _run(
         "2025-01-02T00:00:00Z",
-        claims=(ClaimRow("c7", "Brisk  walking every day\nlowers blood pressure in adults.", "", ("1",), "supported", 0.8),
-                ClaimRow("c8", OTHER, "", ("2",), "supported", 0.7)),
-        flags=(FlagRow("c7", "CAUSAL_OVERSTATEMENT", "high", "Other words.", "1", PASSAGE.replace(" had ", " had  ")),
-               FlagRow("c8", "UNSUPPORTED", "high", "Nothing says so.", "2", "")),
+        claims=(
+            ClaimRow("c7", "Brisk  walking every day\nlowers blood pressure in adults.", "", ("1",), "supported", 0.8),
+            ClaimRow("c8", OTHER, "", ("2",), "supported", 0.7),
+        ),
+        flags=(
+            FlagRow("c7", "CAUSAL_OVERSTATEMENT", "high", "Other words.", "1", PASSAGE.replace(" had ", " had  ")),
+            FlagRow("c8", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
+        ),
     )
     assert flag_fingerprints(renumbered) == flag_fingerprints(base)
-    reworded = _run("2025-01-02T00:00:00Z", flags=(
-        FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE.replace("twelve", "ten")),
-        FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
-    ))
+    reworded = _run(
+        "2025-01-02T00:00:00Z",
+        flags=(
+            FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE.replace("twelve", "ten")),
+            FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
+        ),
+    )
     first, second = flag_fingerprints(reworded)
     assert first != flag_fingerprints(base)[0] and second == flag_fingerprints(base)[1]
     # A flag quoting no passage rests on its source's text: a changed page changes it.
@@ -162,9 +182,14 @@ def test_an_unchanged_flag_keeps_its_decision_in_the_next_run(tmp_path: Path) ->
         # The article was edited above the claims: new ids, same words.
         renumbered = _run(
             "2025-01-08T00:00:00Z",
-            claims=(ClaimRow("c4", CLAIM, "", ("1",), "supported", 0.8), ClaimRow("c5", OTHER, "", ("2",), "supported", 0.7)),
-            flags=(FlagRow("c4", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE),
-                   FlagRow("c5", "UNSUPPORTED", "high", "Nothing says so.", "2", "")),
+            claims=(
+                ClaimRow("c4", CLAIM, "", ("1",), "supported", 0.8),
+                ClaimRow("c5", OTHER, "", ("2",), "supported", 0.7),
+            ),
+            flags=(
+                FlagRow("c4", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE),
+                FlagRow("c5", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
+            ),
         )
         second = store.record_run(renumbered)
         assert _statuses(store, second) == ["dismissed", "confirmed"]
@@ -178,8 +203,10 @@ def test_changed_evidence_reopens_only_the_flag_resting_on_it_and_says_why(tmp_p
         _decide(store, first, "dismiss", 1, "The writer cited the wrong page; fixed upstream.")
         changed = _run(
             "2025-01-08T00:00:00Z",
-            flags=(FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE.replace("twelve", "six")),
-                   FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", "")),
+            flags=(
+                FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE.replace("twelve", "six")),
+                FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
+            ),
         )
         second = store.record_run(changed)
         flags, _ = store.reviews(second)
@@ -206,10 +233,18 @@ def test_a_reworded_claim_reopens_its_decision_and_another_claim_starts_undecide
         store.decide(DecisionRequest(first.id, "fixed", "ana", "2025-02-01T11:00:00Z", claim="c2"))
         edited = _run(
             "2025-01-08T00:00:00Z",
-            claims=(ClaimRow("c1", "Brisk walking every day may lower blood pressure in adults.", "", ("1",), "supported", 0.8),
-                    ClaimRow("c2", "Swimming twice a week improves lung capacity in teenagers.", "", ("2",), "supported", 0.7)),
-            flags=(FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE),
-                   FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", "")),
+            claims=(
+                ClaimRow(
+                    "c1", "Brisk walking every day may lower blood pressure in adults.", "", ("1",), "supported", 0.8
+                ),
+                ClaimRow(
+                    "c2", "Swimming twice a week improves lung capacity in teenagers.", "", ("2",), "supported", 0.7
+                ),
+            ),
+            flags=(
+                FlagRow("c1", "CAUSAL_OVERSTATEMENT", "high", "Causal wording.", "1", PASSAGE),
+                FlagRow("c2", "UNSUPPORTED", "high", "Nothing says so.", "2", ""),
+            ),
         )
         second = store.record_run(edited)
         flags, claims = store.reviews(second)
@@ -227,11 +262,22 @@ def test_a_claim_fixed_in_the_draft_stays_fixed_until_its_text_changes(tmp_path:
         store.decide(DecisionRequest(first.id, "fixed", "ana", "2025-02-01T11:00:00Z", claim="c1"))
         same = store.record_run(_run("2025-01-02T00:00:00Z"))
         assert store.reviews(same)[1]["c1"].status == "fixed"
-        edited = store.record_run(_run(
-            "2025-01-03T00:00:00Z",
-            claims=(ClaimRow("c1", "Brisk walking every day can lower blood pressure in adults.", "", ("1",), "supported", 0.8),
-                    ClaimRow("c2", OTHER, "", ("2",), "supported", 0.7)),
-        ))
+        edited = store.record_run(
+            _run(
+                "2025-01-03T00:00:00Z",
+                claims=(
+                    ClaimRow(
+                        "c1",
+                        "Brisk walking every day can lower blood pressure in adults.",
+                        "",
+                        ("1",),
+                        "supported",
+                        0.8,
+                    ),
+                    ClaimRow("c2", OTHER, "", ("2",), "supported", 0.7),
+                ),
+            )
+        )
         review = store.reviews(edited)[1]["c1"]
         assert review.status == "reopened"
         assert review.latest is not None and review.latest.reason.startswith(
@@ -251,7 +297,16 @@ def test_two_writers_deciding_at_once_lose_no_decision(tmp_path: Path) -> None:
             with Store(path) as own:  # one connection each, as two server threads or processes have
                 barrier.wait()
                 for index in range(25):
-                    own.decide(DecisionRequest(run.id, "note", name, f"2025-02-01T10:00:{index:02d}Z", reason=f"{name} {index}", flag=index % 2))
+                    own.decide(
+                        DecisionRequest(
+                            run.id,
+                            "note",
+                            name,
+                            f"2025-02-01T10:00:{index:02d}Z",
+                            reason=f"{name} {index}",
+                            flag=index % 2,
+                        )
+                    )
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
