@@ -158,6 +158,18 @@ class RecheckSettings:
     changed_severity: str = "medium"
     due_early_minutes: float = 60.0
     workers: int = 2
+    decision_claim_similar_min: float = 80.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSettings:
+    """The editor's desk, `claimcheck review` and its exports (see the [review] section)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    context_passages: int = 2
+    organization: str = ""
+    publish_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +192,7 @@ class Settings:
     assess: AssessSettings = field(default_factory=AssessSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     recheck: RecheckSettings = field(default_factory=RecheckSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     files: FileSettings = field(default_factory=FileSettings)
     # {lexicon name (file stem): parsed TOML}; read-only views.
     lexicons: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -211,6 +224,7 @@ _SECTIONS: dict[str, type] = {
     "assess": AssessSettings,
     "report": ReportSettings,
     "recheck": RecheckSettings,
+    "review": ReviewSettings,
     "files": FileSettings,
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from loopback import LoopbackServer
-from shared_data import missing_folders, when_missing
+from shared_data import require_shared_data
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,15 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before fixtures set up, which may read the data
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A test marked shared_eval runs only with its data: skipped without it, failed under CI=true."""
-    marker = item.get_closest_marker("shared_eval")
-    if marker is None:
-        return
-    action, why = when_missing(missing_folders(marker.args), os.environ)
-    if action == "fail":
-        pytest.fail(why, pytrace=False)
-    if action == "skip":
-        pytest.skip(why)
+    """A test marked shared_eval runs only with its data (tests/shared_data.py)."""
+    require_shared_data(item)
 
 
 @pytest.fixture

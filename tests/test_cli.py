@@ -30,7 +30,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["check", "no/such/article.md"], "claimcheck: error: no/such/article.md: article not found"),
         (["check", "fixtures"], "claimcheck: error: fixtures: is a folder, not an article file"),
         (["check"], "claimcheck: error: the following arguments are required: ARTICLE (see 'claimcheck check --help')"),
-        (["frobnicate"], "claimcheck: error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'recheck', 'watch', 'history', 'evidence', 'strength', 'compare') (see 'claimcheck --help')"),
+        (["frobnicate"], "claimcheck: error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'recheck', 'watch', 'history', 'review', 'export', 'evidence', 'strength', 'compare') (see 'claimcheck --help')"),
         (
             ["check", "https://example.org/a", "--offline"],
             "claimcheck: error: --offline needs an article file with an archive beside it; for a URL give --archive PATH",

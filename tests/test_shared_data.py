@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import conftest
 import pytest
-from shared_data import missing_folders, when_missing
+import shared_data
+from shared_data import missing_folders, require_shared_data, when_missing
 
 
 class _Item:
@@ -35,17 +35,17 @@ def test_missing_data_fails_only_under_ci(ci: str | None, action: str) -> None:
 def test_the_hook_fails_a_marked_test_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
-        conftest.pytest_runtest_setup(_Item("no-such-folder-here"))
+        require_shared_data(_Item("no-such-folder-here"))
 
 
 def test_the_hook_skips_a_marked_test_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="not here"):
-        conftest.pytest_runtest_setup(_Item("no-such-folder-here"))
+        require_shared_data(_Item("no-such-folder-here"))
 
 
 def test_the_hook_lets_unmarked_tests_and_present_data_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CI", "true")
-    conftest.pytest_runtest_setup(_Item())  # no marker: nothing happens
-    monkeypatch.setattr(conftest, "missing_folders", lambda folders: [])
-    conftest.pytest_runtest_setup(_Item("anything"))
+    require_shared_data(_Item())  # no marker: nothing happens
+    monkeypatch.setattr(shared_data, "missing_folders", lambda folders: [])
+    require_shared_data(_Item("anything"))

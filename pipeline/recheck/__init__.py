@@ -1,7 +1,7 @@
 """Re-check: published pieces read again, their sources fetched again (conditionally), the
 verdicts compared with the last run, and what changed reported.
 
-Takes: articles in the run store (and their watch schedules). Gives: a RecheckOutcome per
+Takes: articles in the run store (their watch schedules, editors' decisions). Gives: a RecheckOutcome per
 run of `recheck_articles`, recorded back into the store; recheck.json / recheck.md are
 written by `pipeline.recheck.report`.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .diff import (
     ArticleRecheck,
+    FlagDecision,
     PassageChange,
     RecheckOutcome,
     SourceChange,
@@ -31,10 +32,12 @@ from .rechecker import (
     resolve_articles,
     stamp,
     system_clock,
+    with_decisions,
 )
 
 __all__ = [
     "ArticleRecheck",
+    "FlagDecision",
     "Clock",
     "PassageChange",
     "RecheckOutcome",
@@ -46,6 +49,7 @@ __all__ = [
     "parse_every",
     "recheck_articles",
     "resolve_articles",
+    "with_decisions",
     "stamp",
     "system_clock",
     "word_diff",

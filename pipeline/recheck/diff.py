@@ -83,6 +83,18 @@ class VerdictChange:
 
 
 @dataclass(frozen=True, slots=True)
+class FlagDecision:
+    """A flag of the new run and the editor's decision on it: standing (carried over from an
+    earlier run because the flag is unchanged) or just reopened by this re-check."""
+
+    flag: FlagRow
+    status: str
+    reviewer: str = ""
+    decided_at: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleRecheck:
     """What one re-check of one article found. `error` is set (and the rest empty) when the
     article itself could not be read again."""
@@ -104,6 +116,18 @@ class ArticleRecheck:
     not_modified: int = 0
     article_changed: bool = False
     settings_changed: bool = False
+    # Editors' decisions (claimcheck review): flags this re-check reopened because their claim
+    # or evidence changed, and the flags of the new run whose decision stands.
+    reopened: tuple[FlagDecision, ...] = ()
+    decided: tuple[FlagDecision, ...] = ()
+
+    @property
+    def alerts(self) -> tuple[FlagRow, ...]:
+        """What a scheduler is alerted to: the new flags no editor has dismissed, and the flags
+        whose decision this re-check reopened."""
+        dismissed = {item.flag for item in self.decided if item.status == "dismissed"}
+        fresh = [flag for flag in self.new_flags if flag not in dismissed]
+        return tuple(dict.fromkeys([*fresh, *(item.flag for item in self.reopened)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +138,11 @@ class RecheckOutcome:
     articles: tuple[ArticleRecheck, ...]
 
     def reaches(self, severity: str) -> bool:
-        """Whether a new flag is at or above `severity`, or an article could not be read."""
+        """Whether an alert (a new flag not dismissed, or a reopened one: `ArticleRecheck.alerts`)
+        is at or above `severity`, or an article could not be read."""
         floor = SEVERITY_RANK[severity]
         return any(
-            article.error or any(SEVERITY_RANK[flag.severity] >= floor for flag in article.new_flags)
+            article.error or any(SEVERITY_RANK[flag.severity] >= floor for flag in article.alerts)
             for article in self.articles
         )
 

@@ -39,6 +39,7 @@ from ..errors import ConfigError, UsageError
 from ..records import SEVERITY_RANK
 from ..store import (
     ArticleRow,
+    RunRecord,
     Store,
     extraction_key,
     parse_time,
@@ -47,6 +48,7 @@ from ..store import (
 )
 from .diff import (
     ArticleRecheck,
+    FlagDecision,
     RecheckOutcome,
     changed_evidence,
     compare_runs,
@@ -175,7 +177,25 @@ def _conclude(
         reused=gathered.reused,
         extraction=keys.extraction,
     )
-    return compare_runs(previous, store.record_run(run), passages)
+    recorded = store.record_run(run)
+    return with_decisions(compare_runs(previous, recorded, passages), store, recorded)
+
+
+def with_decisions(result: ArticleRecheck, store: Store, run: RunRecord) -> ArticleRecheck:
+    """`result` with the editors' decisions on the flags of `run`: those this run reopened,
+    and those standing (confirmed or dismissed)."""
+    reviews, _ = store.reviews(run)
+    reopened, decided = [], []
+    for flag, review in zip(run.flags, reviews, strict=True):
+        latest = review.latest
+        if latest is None:
+            continue
+        item = FlagDecision(flag, review.status, latest.reviewer, latest.decided_at, latest.reason)
+        if review.status == "reopened" and latest.run_id == run.id:
+            reopened.append(item)
+        elif review.status in ("confirmed", "dismissed"):
+            decided.append(item)
+    return dataclasses.replace(result, reopened=tuple(reopened), decided=tuple(decided))
 
 
 def resolve_articles(store: Store, locations: Sequence[str]) -> tuple[ArticleRow, ...]:

@@ -26,8 +26,8 @@ from ..atomic import atomic_write_text
 from ..records import SEVERITIES
 from ..report.json_report import document_json
 from ..report.markdown_report import md_code, md_link, md_text, md_words
-from ..store import FlagRow, RunRecord
-from .diff import ArticleRecheck, PassageChange, RecheckOutcome, SourceChange
+from ..store import Decision, FlagRow, RunRecord
+from .diff import ArticleRecheck, FlagDecision, PassageChange, RecheckOutcome, SourceChange
 
 SCHEMA = "claimcheck.recheck/1"
 RECHECK_FILES = {"json": "recheck.json", "md": "recheck.md"}
@@ -53,6 +53,7 @@ def recheck_document(outcome: RecheckOutcome) -> dict[str, Any]:
 def article_entry(article: ArticleRecheck) -> dict[str, Any]:
     """One article's part of recheck.json."""
     texts = article.claim_texts
+    decisions = {item.flag: item for item in article.decided}
     changes: dict[str, list[SourceChange]] = {}
     for change in article.sources:
         changes.setdefault(change.change, []).append(change)
@@ -73,7 +74,11 @@ def article_entry(article: ArticleRecheck) -> dict[str, Any]:
             {"claim": change.claim, "text": change.text, "from": change.before, "to": change.after}
             for change in article.verdict_changes
         ],
-        "new_flags": [_flag(flag, texts) for flag in article.new_flags],
+        "new_flags": [_flag(flag, texts, decisions.get(flag)) for flag in article.new_flags],
+        "reopened_flags": [
+            {**_flag(item.flag, texts), "reopened_because": item.reason} for item in article.reopened
+        ],
+        "alerts": len(article.alerts),
         "resolved_flags": [_flag(flag, {}) for flag in article.resolved_flags],
         "new_claims": [{"claim": c.claim, "text": c.text, "verdict": c.verdict} for c in article.new_claims],
         "removed_claims": [{"claim": c.claim, "text": c.text, "verdict": c.verdict} for c in article.removed_claims],
@@ -109,8 +114,8 @@ def article_entry(article: ArticleRecheck) -> dict[str, Any]:
     }
 
 
-def _flag(flag: FlagRow, texts: Mapping[str, str]) -> dict[str, Any]:
-    entry = {
+def _flag(flag: FlagRow, texts: Mapping[str, str], decided: FlagDecision | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
         "claim": flag.claim,
         "code": flag.code,
         "severity": flag.severity,
@@ -120,6 +125,13 @@ def _flag(flag: FlagRow, texts: Mapping[str, str]) -> dict[str, Any]:
     }
     if flag.claim in texts:
         entry["claim_text"] = texts[flag.claim]
+    if decided is not None:
+        entry["decision"] = {
+            "status": decided.status,
+            "by": decided.reviewer,
+            "at": decided.decided_at,
+            "why": decided.reason,
+        }
     return entry
 
 
@@ -144,6 +156,11 @@ def _summary(articles: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "verdict_changes": sum(len(article["verdict_changes"]) for article in articles),
         "new_flags": len(new_flags),
         "new_flags_by_severity": {severity: severities[severity] for severity in SEVERITIES},
+        "new_flags_dismissed": sum(
+            1 for flag in new_flags if flag.get("decision", {}).get("status") == "dismissed"
+        ),
+        "reopened_flags": sum(len(article["reopened_flags"]) for article in articles),
+        "alerts": sum(article["alerts"] for article in articles),
         "resolved_flags": sum(len(article["resolved_flags"]) for article in articles),
         "sources_changed": sum(len(article["sources"]["changed"]) for article in articles),
         "sources_failing": sum(1 for entry in unavailable if entry["state"] == "failing"),
@@ -161,6 +178,7 @@ def _has_changes(article: Mapping[str, Any]) -> bool:
         article["error"]
         or article["verdict_changes"]
         or article["new_flags"]
+        or article["reopened_flags"]
         or article["resolved_flags"]
         or sources["changed"]
         or sources["recovered"]
@@ -183,7 +201,11 @@ def recheck_markdown(document: Mapping[str, Any]) -> str:
         f"- **With changes:** {summary['articles_with_changes']}"
         + (f" (**{summary['errors']} could not be read again**)" if summary["errors"] else ""),
         f"- **Verdict changes:** {summary['verdict_changes']}",
-        f"- **New flags:** {summary['new_flags']}" + (f" ({severities})" if severities else ""),
+        f"- **New flags:** {summary['new_flags']}"
+        + (f" ({severities})" if severities else "")
+        + (f"; {summary['new_flags_dismissed']} already dismissed by an editor" if summary["new_flags_dismissed"] else ""),
+        f"- **Reopened decisions:** {summary['reopened_flags']}",
+        f"- **Alerts** (new flags not dismissed, and reopened decisions): {summary['alerts']}",
         f"- **Resolved flags:** {summary['resolved_flags']}",
         f"- **Sources:** {summary['sources_changed']} changed, {summary['sources_failing']} failing, "
         f"{summary['sources_dead']} dead, {summary['sources_recovered']} recovered, "
@@ -223,7 +245,11 @@ def _article_markdown(article: Mapping[str, Any]) -> list[str]:
                 f"{md_text(change['text'])}"
             )
         lines.append("")
-    for key, heading in (("new_flags", "New flags"), ("resolved_flags", "Resolved flags")):
+    for key, heading in (
+        ("reopened_flags", "Reopened decisions"),
+        ("new_flags", "New flags"),
+        ("resolved_flags", "Resolved flags"),
+    ):
         if article[key]:
             lines += [f"### {heading}", ""]
             for flag in article[key]:
@@ -232,6 +258,14 @@ def _article_markdown(article: Mapping[str, Any]) -> list[str]:
                     f"- **{md_text(flag['severity'])}** {md_code(flag['code'])} on "
                     f"{md_text(flag['claim'])}{where}: {md_text(flag['message'])}"
                 )
+                if flag.get("reopened_because"):
+                    lines.append(f"  **{md_text(flag['reopened_because'])}**")
+                if flag.get("decision"):
+                    decision = flag["decision"]
+                    lines.append(
+                        f"  *{md_words(decision['status']).capitalize()} by {md_text(decision['by'])} on "
+                        f"{md_text(decision['at'][:10])}*" + (f": {md_text(decision['why'])}" if decision["why"] else "")
+                    )
                 if flag["evidence"]:
                     lines.append(f"  > “{md_text(flag['evidence'])}”")
             lines.append("")
@@ -320,9 +354,12 @@ def write_recheck(outcome: RecheckOutcome, out_dir: Path) -> dict[str, Path]:
 # ── history ───────────────────────────────────────────────────────────────────────────────
 
 
-def history_document(runs: Sequence[RunRecord], changes: Sequence[ArticleRecheck]) -> dict[str, Any]:
-    """The timeline of one article: each run with its counts, sources and what changed from
-    the run before (`changes[i]` compares run i with run i-1)."""
+def history_document(
+    runs: Sequence[RunRecord], changes: Sequence[ArticleRecheck], decisions: Sequence[Decision] = ()
+) -> dict[str, Any]:
+    """The timeline of one article: each run with its counts, sources, what changed from
+    the run before (`changes[i]` compares run i with run i-1), and the editors' decisions
+    taken on it (or reopened when it was recorded)."""
     entries = []
     for run, change in zip(runs, changes, strict=True):
         entry = article_entry(change)
@@ -346,6 +383,20 @@ def history_document(runs: Sequence[RunRecord], changes: Sequence[ArticleRecheck
                     for check in run.sources
                 ],
                 "changes": {key: entry[key] for key in ("verdict_changes", "new_flags", "resolved_flags", "sources")},
+                "decisions": [
+                    {
+                        "action": decision.action,
+                        "target": decision.target,
+                        "claim": decision.claim,
+                        "code": decision.code or None,
+                        "source": decision.ref or None,
+                        "by": decision.reviewer,
+                        "at": decision.decided_at,
+                        "why": decision.reason,
+                    }
+                    for decision in decisions
+                    if decision.run_id == run.id
+                ],
             }
         )
     first = runs[0] if runs else None
@@ -399,6 +450,10 @@ def history_text(document: Mapping[str, Any]) -> str:
             lines.append(_plain(f"  source [{source['source']}] readable again"))
         for source in changes["sources"]["redirected"]:
             lines.append(_plain(f"  source [{source['source']}] now redirects to {source['to']}"))
+        for decision in entry.get("decisions", ()):
+            what = f"{decision['code']} on {decision['claim']}" if decision["code"] else f"claim {decision['claim']}"
+            why = f": {decision['why']}" if decision["why"] else ""
+            lines.append(_plain(f"  decision {decision['at']} {decision['by']}: {decision['action']} {what}{why}"))
     return "\n".join(lines) + "\n"
 
 

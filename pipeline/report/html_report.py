@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from ..config import Settings
 from ..graph import xml_safe_text
@@ -43,8 +44,12 @@ def render_html(report: Report, settings: Settings) -> str:
     return html_from_document(report_document(report), report.article.text, settings)
 
 
-def html_from_document(document: Mapping[str, Any], article_text: str, settings: Settings) -> str:
-    """report.html from an already built report document and the article's text."""
+def html_from_document(
+    document: Mapping[str, Any], article_text: str, settings: Settings, *, structured_data: str = ""
+) -> str:
+    """report.html from an already built report document and the article's text. A reviewed
+    document (`claimcheck review`'s export) shows each decision; `structured_data` is JSON-LD
+    for the page's head (already escaped for a script data block)."""
     document = _clean(document)
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -58,6 +63,9 @@ def html_from_document(document: Mapping[str, Any], article_text: str, settings:
             (xml_safe_text(piece), claim) for piece, claim in article_segments(article_text, document["claims"])
         ],
         glance=at_a_glance(document),
+        # Raw text inside the script block (entities would not be decoded there): safe only
+        # because no "<" can be in it, so it cannot close the block or open a comment.
+        structured_data=markupsafe.Markup(structured_data.replace("<", "\\u003c").replace(">", "\\u003e")),
         severities=SEVERITIES,
         details={
             claim["id"]: claim_details(claim, settings.report.max_evidence_per_claim) for claim in document["claims"]

@@ -100,6 +100,7 @@ def _header(document: Mapping[str, Any]) -> list[str]:
         f"- **Sources:** {summary['sources']}, of which {summary['sources_unavailable']} could not be read",
         f"- **Sentences not checked:** {summary['skipped']}",
         *_judges_line(summary),
+        *_review_summary(summary),
         "",
     ]
 
@@ -113,6 +114,17 @@ def _judges_line(summary: Mapping[str, Any]) -> list[str]:
     fallbacks = summary.get("judge_fallbacks", 0)
     note = f"; the default judge stood in for {fallbacks} (see each claim)" if fallbacks else ""
     return [f"- **Judges (claims decided):** {counts or 'none'}{note}"]
+def _review_summary(summary: Mapping[str, Any]) -> list[str]:
+    """The header line of a reviewed report: decisions by status, and who reviewed."""
+    review = summary.get("review")
+    if not review:
+        return []
+    who = ", ".join(md_text(name) for name in review["reviewers"]) or "nobody yet"
+    return [
+        f"- **Review:** {review['confirmed']} flags confirmed, {review['dismissed']} dismissed, "
+        f"{review['open'] + review['reopened']} waiting for a decision ({review['reopened']} reopened), "
+        f"{review['claims_fixed']} claims fixed in the draft; reviewed by {who}"
+    ]
 
 
 def _glance(document: Mapping[str, Any]) -> list[str]:
@@ -143,6 +155,7 @@ def _flagged(document: Mapping[str, Any], sources: Mapping[str, Any], settings: 
             "",
             _claim_meta(claim),
             "",
+            *([_decision(claim["review"]), ""] if "review" in claim else []),
             "**Flags**",
             "",
         ]
@@ -150,6 +163,8 @@ def _flagged(document: Mapping[str, Any], sources: Mapping[str, Any], settings: 
         for item in details["flags"]:
             flag = item["flag"]
             lines.append(f"- **{md_text(flag['severity'])}** {md_code(flag['code'])}: {md_text(flag['message'])}")
+            if "review" in flag:
+                lines.append(f"  {_decision(flag['review'])}")
             if item["repeat"]:
                 lines.append("  (rests on the same passage as the flag above)")
             elif flag["evidence"]:
@@ -173,6 +188,19 @@ def _flagged(document: Mapping[str, Any], sources: Mapping[str, Any], settings: 
         elif not claim["evidence"]:
             lines += ["**Evidence:** no passage of the cited sources matched this claim.", ""]
     return lines
+
+
+def _decision(review: Mapping[str, Any]) -> str:
+    """An editor's decision in a reviewed report (claimcheck review's export), notes after it."""
+    line = f"*Decision:* **{md_words(review['status'])}**"
+    if review["by"]:
+        line += f" by {md_text(review['by'])} on {md_text(review['at'][:10])}"
+    if review["why"]:
+        line += f": {md_text(review['why'])}"
+    notes = "".join(
+        f"; *note by {md_text(note['by'])}:* {md_text(note['why'])}" for note in review.get("notes", ())
+    )
+    return line + notes
 
 
 def _others(document: Mapping[str, Any], settings: Settings) -> list[str]:

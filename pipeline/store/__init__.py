@@ -12,6 +12,8 @@ Tables (migrations in `schema` are named and recorded in `schema_migrations`):
     run_sources   each reference's state in each run (status, link state, snapshot used,
                   whether the site answered 304 Not Modified)
     claims, evidence, flags      what each run found
+    run_reports   each run's report document and article text (for the editor's desk)
+    decisions     editors' decisions on flags and claims, append-only history
     watches       re-check schedules (`claimcheck watch`)
     extractions   a snapshot's extracted Source (zlib-compressed JSON), keyed by everything
                   extraction depends on besides the bytes (`extraction_key`): a page that
@@ -35,13 +37,28 @@ split by seam, so each part stays small enough to read whole:
     write     recording a run (validators, failure streaks), watch schedules
     read      reading articles, runs, sources and extractions back
     judge_cache  the store as the judges' answer cache
+    decisions editors' decisions as records; flag fingerprints; what carries over (pure)
+    deciding  recording and reading decisions, reopening them when a run is recorded
 
-Takes: finished Reports (from the runner) and their archives. Gives: runs, snapshots and
-schedules read back, for the re-check and the history.
+Takes: finished Reports (from the runner) and their archives; editors' decisions. Gives:
+runs, snapshots, schedules and decisions read back, for the re-check, the history and the
+editor's desk.
 """
 
 from __future__ import annotations
 
+from .deciding import DecisionOutcome, DecisionRequest
+from .decisions import (
+    CLAIM_ACTIONS,
+    FLAG_ACTIONS,
+    STATUSES,
+    SYSTEM_REVIEWER,
+    Decision,
+    Review,
+    claim_fingerprint,
+    flag_fingerprints,
+    folded,
+)
 from .rows import (
     ArticleRow,
     ClaimRow,
@@ -62,19 +79,30 @@ from .runstore import DEFAULT_DB, Store
 from .schema import MIGRATIONS
 
 __all__ = [
+    "CLAIM_ACTIONS",
     "DEFAULT_DB",
+    "FLAG_ACTIONS",
     "MIGRATIONS",
+    "STATUSES",
+    "SYSTEM_REVIEWER",
     "ArticleRow",
     "ClaimRow",
+    "Decision",
+    "DecisionOutcome",
+    "DecisionRequest",
     "EvidenceRow",
     "FlagRow",
+    "Review",
     "RunRecord",
     "SnapshotRow",
     "SourceCheck",
     "SourceRow",
     "Store",
     "StoreJudgeCache",
+    "claim_fingerprint",
     "extraction_key",
+    "flag_fingerprints",
+    "folded",
     "link_state",
     "parse_time",
     "run_from_report",

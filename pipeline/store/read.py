@@ -55,6 +55,19 @@ def run_ids(file: StoreFile, article_id: int, *, latest_only: bool = False) -> t
     return tuple(int(row[0]) for row in file.db.execute(query, (article_id,)).fetchall())
 
 
+def read_run_summaries(file: StoreFile, article_id: int) -> tuple[dict[str, Any], ...]:
+    """The article's runs, newest first, without their rows: id, kind, mode, checked_at and
+    the summary counts `history` shows (cheap enough for a list of every run)."""
+    rows = file.db.execute(
+        "SELECT id, kind, mode, checked_at, summary FROM runs WHERE article_id = ? ORDER BY checked_at DESC, id DESC",
+        (article_id,),
+    )
+    return tuple(
+        {"id": run_id, "kind": kind, "mode": mode, "checked_at": checked_at, "summary": json.loads(summary)}
+        for run_id, kind, mode, checked_at, summary in rows
+    )
+
+
 def read_run(file: StoreFile, run_id: int) -> RunRecord:
     """One run, with its claims, evidence, flags and sources; StoreError when there is none."""
     db = file.db
@@ -135,6 +148,15 @@ def read_extraction(file: StoreFile, snapshot_id: int, key: str) -> Source | Non
     """The Source extracted from snapshot `snapshot_id` under `key`, if it was kept."""
     row = file.db.execute(
         "SELECT source FROM extractions WHERE snapshot_id = ? AND key = ?", (snapshot_id, key)
+    ).fetchone()
+    return source_from_blob(row[0]) if row else None
+
+
+def read_any_extraction(file: StoreFile, snapshot_id: int) -> Source | None:
+    """The newest kept extraction of snapshot `snapshot_id`, under whatever settings (for
+    showing a passage in its context, where the settings of the day do not matter)."""
+    row = file.db.execute(
+        "SELECT source FROM extractions WHERE snapshot_id = ? ORDER BY rowid DESC LIMIT 1", (snapshot_id,)
     ).fetchone()
     return source_from_blob(row[0]) if row else None
 

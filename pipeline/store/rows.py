@@ -122,6 +122,9 @@ class RunRecord:
     id: int = 0
     article_id: int = 0
     extraction_key: str = ""
+    # The run's report.json document and article text (`report_blob`), kept for the editor's
+    # desk (`claimcheck review`) and its exports; read back with `Store.run_report`.
+    report: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,21 @@ def link_state(failures: int, failing_since: str, checked_at: str, settings: Rec
     if failures >= settings.dead_after_failures and span_days >= settings.dead_after_days:
         return "dead"
     return "failing"
+
+
+def report_blob(document: Mapping[str, Any], article_text: str) -> bytes:
+    """A run's report document and article text as zlib-compressed JSON, for run_reports."""
+    payload = {"document": document, "article_text": article_text}
+    return zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def report_from_blob(blob: bytes) -> tuple[dict[str, Any], str] | None:
+    """(document, article text) from a `report_blob`, or None when it cannot be read as one."""
+    try:
+        payload = json.loads(zlib.decompress(blob))
+        return dict(payload["document"]), str(payload["article_text"])
+    except (zlib.error, ValueError, TypeError, KeyError):
+        return None
 
 
 def source_blob(source: Source) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any
 from .. import __version__
 from ..config import Settings
 from ..records import FetchFailure, Passage, Report, Snapshot, Source
+from ..report.json_report import report_document
 from .rows import (
     ClaimRow,
     EvidenceRow,
@@ -26,6 +27,7 @@ from .rows import (
     RunRecord,
     SnapshotRow,
     SourceCheck,
+    report_blob,
     source_blob,
 )
 
@@ -157,6 +159,7 @@ def run_from_report(
         flags=flags,
         sources=tuple(checks),
         extraction_key=extraction,
+        report=report_blob(report_document(report), report.article.text),
     )
 
 

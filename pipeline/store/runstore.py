@@ -7,16 +7,21 @@ import secrets
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..config import RecheckSettings
 from ..errors import StoreError
 from ..records import Source
+from .deciding import DecisionOutcome, DecisionRequest, read_decisions, read_run_report, record_decision
+from .decisions import Decision, Review, run_reviews
 from .read import (
     count_rows,
+    read_any_extraction,
     read_article,
     read_articles,
     read_extraction,
     read_run,
+    read_run_summaries,
     read_sources,
     run_ids,
 )
@@ -123,6 +128,10 @@ class Store:
         """Every run of the article, oldest first, in full."""
         return tuple(self.run(run_id) for run_id in run_ids(self._file, article_id))
 
+    def run_summaries(self, article_id: int) -> tuple[dict[str, Any], ...]:
+        """The article's runs, newest first, as id, kind, mode, checked_at and summary counts."""
+        return read_run_summaries(self._file, article_id)
+
     def run(self, run_id: int) -> RunRecord:
         """One run, with its claims, evidence, flags and sources."""
         return read_run(self._file, run_id)
@@ -134,6 +143,29 @@ class Store:
     def extraction(self, snapshot_id: int, key: str) -> Source | None:
         """The Source extracted from snapshot `snapshot_id` under `key`, if it was kept."""
         return read_extraction(self._file, snapshot_id, key)
+
+    def any_extraction(self, snapshot_id: int) -> Source | None:
+        """The newest kept extraction of snapshot `snapshot_id`, under any settings."""
+        return read_any_extraction(self._file, snapshot_id)
+
+    # ── the editor's desk ──
+
+    def decide(self, request: DecisionRequest) -> DecisionOutcome:
+        """Record one decision on a flag or claim of a run (see `store.deciding`)."""
+        return record_decision(self._file, request)
+
+    def decisions(self, article_id: int) -> tuple[Decision, ...]:
+        """Every decision on the article's flags and claims, oldest first."""
+        return read_decisions(self._file, article_id)
+
+    def reviews(self, run: RunRecord) -> tuple[tuple[Review, ...], dict[str, Review]]:
+        """Where each flag of `run` stands (in `run.flags` order), and each claim by id."""
+        return run_reviews(run, self.decisions(run.article_id))
+
+    def run_report(self, run_id: int) -> tuple[dict[str, Any], str] | None:
+        """The run's report document and article text (None for a run recorded before the
+        store kept them)."""
+        return read_run_report(self._file, run_id)
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for tests and `history`)."""

@@ -103,6 +103,31 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 PRIMARY KEY (judge, claim_sha256, passage_sha256))""",
         ),
     ),
+    (
+        # The editor's desk (`claimcheck review`): decisions on flags and claims, kept as
+        # history (the triggers refuse changing or deleting one), and each run's report
+        # document and article text, which the desk shows and exports.
+        "0005_review_decisions",
+        (
+            """CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                target TEXT NOT NULL CHECK (target IN ('flag', 'claim')), fingerprint TEXT NOT NULL,
+                action TEXT NOT NULL CHECK (action IN ('confirm', 'dismiss', 'note', 'open', 'fixed', 'reopen')),
+                reason TEXT NOT NULL DEFAULT '', reviewer TEXT NOT NULL CHECK (reviewer != ''),
+                decided_at TEXT NOT NULL, claim TEXT NOT NULL, code TEXT NOT NULL DEFAULT '',
+                ref TEXT NOT NULL DEFAULT '', claim_text TEXT NOT NULL DEFAULT '',
+                evidence TEXT NOT NULL DEFAULT '', previous TEXT NOT NULL DEFAULT '',
+                CHECK (action NOT IN ('dismiss', 'note', 'reopen') OR reason != ''))""",
+            "CREATE INDEX decisions_by_article ON decisions (article_id, fingerprint, id)",
+            """CREATE TRIGGER decisions_are_history_update BEFORE UPDATE ON decisions
+                BEGIN SELECT RAISE(ABORT, 'decisions are history: record a new decision instead'); END""",
+            """CREATE TRIGGER decisions_are_history_delete BEFORE DELETE ON decisions
+                BEGIN SELECT RAISE(ABORT, 'decisions are history: record a new decision instead'); END""",
+            """CREATE TABLE run_reports (
+                run_id INTEGER PRIMARY KEY REFERENCES runs(id), report BLOB NOT NULL)""",
+        ),
+    ),
 )
 
 

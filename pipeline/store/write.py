@@ -15,6 +15,7 @@ import sqlite3
 
 from ..config import RecheckSettings
 from ..errors import StoreError
+from .deciding import carry_over
 from .rows import RunRecord, SnapshotRow, SourceCheck, link_state
 from .schema import StoreFile
 
@@ -54,9 +55,15 @@ def record_run(file: StoreFile, run: RunRecord, settings: RecheckSettings) -> Ru
                 "INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(run_id, f.claim, f.code, f.severity, f.message, f.ref, f.evidence) for f in run.flags],
             )
+            if run.report:
+                db.execute("INSERT INTO run_reports (run_id, report) VALUES (?, ?)", (run_id, run.report))
+            recorded = dataclasses.replace(run, id=run_id, article_id=article_id, sources=checks)
+            # Editors' decisions follow their flags into this run, or are reopened where the
+            # claim or its evidence changed: in the same transaction, so never half-done.
+            carry_over(file, db, recorded, settings)
     except sqlite3.Error as error:
         raise StoreError(f"{file.path}: cannot record the run ({error})") from None
-    return dataclasses.replace(run, id=run_id, article_id=article_id, sources=checks)
+    return recorded
 
 
 def upsert_article(db: sqlite3.Connection, location: str, title: str, now: str) -> int:
