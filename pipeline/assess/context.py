@@ -52,7 +52,7 @@ class ClaimContext:
     @cached_property
     def cited_ids(self) -> tuple[str, ...]:
         """The claim's citations, each once, in the order written."""
-        return tuple(dict.fromkeys(self.claim.citations))
+        return self.claim.checked_citations
 
     @cached_property
     def readable(self) -> tuple[Source, ...]:

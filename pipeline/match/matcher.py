@@ -133,7 +133,7 @@ def match_claims(
     evidence: list[Evidence] = []
     judgements: list[Judgement] = []
     for claim in claims:
-        cited = tuple(dict.fromkeys(claim.citations))
+        cited = claim.checked_citations
         readable = [sid for sid in cited if sid in positions]
         known = frozenset().union(*(names.get(sid, frozenset()) for sid in cited))
         rows, signals = _rows_for(claim.text, [i for sid in readable for i in positions[sid]], index, places,

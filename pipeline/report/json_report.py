@@ -20,7 +20,9 @@ Decisions the contract leaves open, fixed here:
 Additive keys (the contract allows adding): top-level `generator`, `skipped` (sentences not
 checked, with the reason), `unattached_flags` (flags naming no known claim; normally empty);
 `sources[]`: `reason`, `kind_reasons`, `authors`, `journal`, `doi`, `study_designs`,
-`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged);
+`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged),
+`inherited_citations` and `inherited_from` (ids taken from the claim a sentence goes on about,
+"In that trial, ...", and that claim's id or null; `citations` stays what the sentence writes);
 `evidence[]`: `passage_id`, `coverage`, `missing`; `flags[]`: `passage` (passage id or
 null); `summary`: `claims_flagged`, `flags`, `flags_by_severity`, `sources`,
 `sources_by_status`, `sources_by_kind`, `skipped`, `graph` (the graph queries).
@@ -75,7 +77,7 @@ def report_document(report: Report) -> dict[str, Any]:
         flags_by_claim.setdefault(flag.claim_id, []).append(flag)
     cited_by: dict[str, list[str]] = {}
     for claim in claims:
-        for citation in dict.fromkeys(claim.citations):
+        for citation in claim.checked_citations:
             cited_by.setdefault(citation, []).append(claim.id)
 
     def evidence_entry(evidence: Evidence) -> dict[str, Any]:
@@ -121,6 +123,10 @@ def report_document(report: Report) -> dict[str, Any]:
                 "flags": [_flag_entry(flag) for flag in flags],
                 "verdict_reason": judgement.reason if judgement else "not judged",
                 "worst_severity": flags[0].severity if flags else None,
+                # Ids the sentence does not write but takes from the claim it goes on about
+                # ("In that trial, ..."): the claim is checked against both lists.
+                "inherited_citations": list(claim.inherited),
+                "inherited_from": claim.inherited_from or None,
             }
         )
 

@@ -111,3 +111,95 @@ def test_a_class_word_does_not_make_the_whole_article_meta(settings: Settings) -
             "<ol class='references'><li>https://journal.example.org/t</li></ol></body></html>")
     article = parse(page, settings, location="https://blog.example.com/cold.html")
     assert len(article.claims) == 4
+
+
+# ── citation carry-over ───────────────────────────────────────────────────────────────────
+
+TRIAL_THEN = "## Trials\n\nIn a trial of 120 office workers, standing desks cut sitting time by an hour a day [3]. {}\n"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "In that trial, back pain scores fell by a third.",
+        "The same trial found no change in weight after six months.",
+        "That three-month trial also measured blood pressure, which did not change.",
+        "The researchers reported that most workers kept using the desks.",
+        "Its authors note that 14 workers dropped out.",
+        "In it, 40% of workers said they felt more alert.",
+        "It also found that neck pain fell by 20%.",
+        "Back pain fell by a third in the study's participants, the team reported.",
+    ],
+)
+def test_a_sentence_about_the_source_just_cited_inherits_its_citation(settings: Settings, follow_up: str) -> None:
+    article = parse(TRIAL_THEN.format(follow_up), settings)
+    first, second = article.claims
+    assert second.citations == () and second.inherited == ("3",) and second.inherited_from == first.id
+    assert second.checked_citations == ("3",)
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "In another trial, back pain scores fell by a third.",  # another study
+        "A second trial found no change in weight after six months.",
+        "The earlier trial found no change in weight after six months.",
+        "Studies of standing desks in schools found 40% less sitting.",  # no definite reference
+        "Office workers sit for about 9 hours a day.",
+    ],
+)
+def test_a_sentence_about_another_or_no_study_inherits_nothing(settings: Settings, follow_up: str) -> None:
+    article = parse(TRIAL_THEN.format(follow_up), settings)
+    assert [claim.inherited for claim in article.claims] == [(), ()]
+
+
+def test_carry_over_stops_at_a_heading_and_far_paragraphs(settings: Settings) -> None:
+    article = parse(
+        "## Trials\n\nStanding desks cut sitting time by an hour a day in 120 workers [3].\n\n"
+        "## Other results\n\nIn that trial, back pain fell by a third.\n\n"
+        "## More\n\nStanding desks cut sitting by 50 minutes in 80 nurses [4].\n\nThe weather was mild.\n\n"
+        "Lunch breaks were long.\n\nIn that trial, 12% of nurses reported sore feet.\n",
+        settings,
+    )
+    assert claim_of(article, "back pain").inherited == ()  # a heading between
+    assert claim_of(article, "sore feet").inherited == ()  # three paragraphs back
+
+
+def test_carry_over_picks_the_named_kind_among_several_sources(settings: Settings) -> None:
+    text = (
+        "# Desks\n\nStanding desks cut sitting time [1][2].\n\nThe review found 9 studies in all. "
+        "The survey found that 60% of workers liked them.\n\nThe report found 3 small benefits.\n\n"
+        "## Sources\n\n1. Standing desks and sitting time: a systematic review. https://example.org/review\n"
+        "2. Office workers and their desks: a national survey. https://example.org/survey\n"
+    )
+    article = parse(text, settings)
+    assert claim_of(article, "9 studies").inherited == ("1",)
+    assert claim_of(article, "60% of workers").inherited == ("2",)
+    assert claim_of(article, "3 small benefits").inherited == ()  # neither title says "report"
+
+
+def test_a_chain_of_follow_ups_keeps_the_source(settings: Settings) -> None:
+    article = parse(TRIAL_THEN.format("In that trial, back pain fell by a third. The same trial found 8% fewer sick days."),
+                    settings)
+    first, second, third = article.claims
+    assert second.inherited == third.inherited == ("3",) and third.inherited_from == second.id
+
+
+def test_an_uncited_sentence_with_a_back_reference_is_a_claim(settings: Settings) -> None:
+    # Not check-worthy on its own words, but it says what the cited trial found.
+    article = parse(TRIAL_THEN.format("The researchers were surprised by how much people enjoyed them."), settings)
+    assert claim_of(article, "surprised").inherited == ("3",)
+
+
+def test_carry_over_in_html_with_inline_links(settings: Settings) -> None:
+    page = ("<html><body><article><h1>Desks</h1><p>Standing desks cut sitting time by an hour a day, "
+            "<a href='https://trials.example.org/desks'>a trial of 120 workers found</a>. In that trial, "
+            "back pain fell by a third.</p></article></body></html>")
+    article = parse(page, settings, location="https://news.example.com/desks.html")
+    assert claim_of(article, "back pain").inherited == (article.claims[0].citations[0],)
+
+
+def claim_of(article: Article, fragment: str):
+    found = [claim for claim in article.claims if fragment in claim.text]
+    assert len(found) == 1, (fragment, [claim.text for claim in article.claims])
+    return found[0]
