@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..language.text import normalize
+from ..memo import once_per_object
 from ..records import Claim, Reference
 
 
@@ -56,8 +57,9 @@ class Reading:
     heading: int  # how many headings came before it
 
 
+@once_per_object
 def compile_carry_cues(lexicon: Mapping[str, Any]) -> CarryCues:
-    """Compile the carry_over lexicon; a missing list is a ConfigError."""
+    """Compile the carry_over lexicon (once per lexicon object); a missing list is a ConfigError."""
     try:
         study, people, pronoun, limits = lexicon["study"], lexicon["people"], lexicon["pronoun"], lexicon["limits"]
         determiners = _alternation(study["determiners"])
