@@ -53,6 +53,9 @@ def reason_of(article: Article, fragment: str) -> str | None:
         "We may earn a small commission when you buy through links on this page.",
         "We looked at what the trials of magnesium actually show.",
         "We asked two sleep researchers how much the evidence tells us.",
+        "Sign up for our free weekly fitness newsletter",
+        "Get our newsletter on sleep every Sunday.",
+        "Share on WhatsApp",
     ],
 )
 def test_bylines_datelines_captions_and_meta_sentences_are_not_claims(settings: Settings, line: str) -> None:
@@ -69,6 +72,8 @@ def test_bylines_datelines_captions_and_meta_sentences_are_not_claims(settings: 
         "Caffeine — two cups a day — raised alertness in shift workers [1].",
         "We looked at 12 trials of fasting; nine found lower insulin [1].",
         "Fasting · the evidence on insulin is mixed [1].",
+        "Subscribers to the meal scheme lost 3 kg in a year [1].",
+        "Share of adults who fast fell to 12% in 2024 [1].",
     ],
 )
 def test_sentences_that_only_look_like_furniture_stay_claims(settings: Settings, sentence: str) -> None:
