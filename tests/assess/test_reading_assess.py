@@ -8,31 +8,23 @@ from __future__ import annotations
 
 import pytest
 
+from test_assess import make_source
+
 from pipeline.assess.assessor import assess_claims
+from pipeline.assess.wording import reports_an_observation
 from pipeline.config import load_settings
 from pipeline.language.cues import squash
 from pipeline.language.outlets import attribution_frames, named_outlets
 from pipeline.language.strength import claim_strength
-from pipeline.assess.wording import reports_an_observation
 from pipeline.match.matcher import match_claims
 from pipeline.match.retrieval import claim_view
 from pipeline.match.verdict import key_terms
-from pipeline.records import Article, Claim, Passage, Source
-from pipeline.language.text import sentence_spans
+from pipeline.records import Article, Claim
 
 
 @pytest.fixture(scope="module")
 def settings():
     return load_settings()
-
-
-def make_source(source_id, text, **fields):
-    spans = sentence_spans(text)
-    passages = []
-    for n, (start, end) in enumerate(spans):
-        low, high = spans[max(0, n - 1)][0], spans[min(len(spans) - 1, n + 1)][1]
-        passages.append(Passage(f"{source_id}:p{n + 1}", source_id, text[start:end], start, end, text[low:high]))
-    return Source(source_id, fields.pop("url"), "ok", text=text, passages=tuple(passages), **fields)
 
 
 def check(settings, text, cites=(), sources=(), inherited=()):
