@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..ingest.carryover import back_reference, compile_carry_cues
 from ..language.cues import Term, cue_set, term_analyzer, tokenize
 from ..match.retrieval import covered
 from ..language.strength import claim_strength
@@ -213,13 +212,7 @@ def _within_the_study(context: ClaimContext) -> bool:
     text = context.claim.text
     lexicon = context.settings.lexicon("population")
     names_group = bool(populations(text, context)) or bool(cue_set(lexicon, "general").find(text))
-    opening = cue_set(lexicon, "anaphora").find(text)
-    refers_back = (
-        bool(context.claim.inherited)
-        or bool(opening and opening[0].first_token == 0)
-        or back_reference(text, compile_carry_cues(context.settings.lexicon("carry_over"))) is not None
-    )
-    return refers_back and not names_group
+    return context.refers_back and not names_group
 
 
 def _names_the_passage_group(context: ClaimContext, sentence: str) -> bool:

@@ -172,7 +172,9 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
       1. an absolute ("cures", "always", "everyone") that the best backing passage does not use;
       2. a booster ("clearly", "established", "proven") over evidence that hedges, states only an
          association, or comes from an observational study;
-      3. hedged evidence (every backing passage hedges) stated without any qualification.
+      3. hedged evidence (every backing passage hedges) stated without any qualification, unless
+       the claim reports what a study observed (past tense, no relationship) or is about the
+       study named before it ("In that trial, ...").
     Words inside quotation marks are the quoted source's (MISQUOTE checks them); a sentence
     that denies, doubts or says evidence is absent is not claiming certainty."""
     text = context.claim.text
@@ -202,9 +204,10 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
         # A qualified claim is not "certain"; a claim that reports what a named body says
         # ("X advises...") leaves the hedging to X, and guidelines "suggest" by convention.
         return []
-    if reports_an_observation(claim, context.settings.lexicon("observation")):
-        # "Both groups lowered HbA1c by a similar amount" tells what the trial saw; only a
-        # rule ("interval training lowers HbA1c") drops the hedge of the source's conclusion.
+    if reports_an_observation(claim, context.settings.lexicon("observation")) or context.refers_back:
+        # "Both groups lowered HbA1c by a similar amount", "In that trial, students who cut
+        # back ...": what the trial saw; only a rule ("interval training lowers HbA1c") drops
+        # the hedge of the source's conclusion.
         return []
     hedged = []
     for row in context.backing:

@@ -217,6 +217,10 @@ def test_reporting_a_trials_result_is_no_certainty_overstatement_but_a_rule_is(s
         assert "CERTAINTY_OVERSTATEMENT" not in flags, observed
     _, flags = check(settings, "Bright light sessions reduce sleepiness scores in nurses.", ["6"], [hedged])
     assert "CERTAINTY_OVERSTATEMENT" in flags
+    # The same words about the study named just before ("In that trial") report that study.
+    _, flags = check(settings, "In that trial, bright light sessions reduce sleepiness scores in nurses.", [],
+                     [hedged], ["6"])
+    assert "CERTAINTY_OVERSTATEMENT" not in flags
     _, flags = check(settings, "Bright light sessions always lowered sleepiness in the nurses.", ["6"], [hedged])
     assert "CERTAINTY_OVERSTATEMENT" in flags  # an absolute, whatever the tense
 
