@@ -135,7 +135,7 @@ def build_graph(report: Report, settings: Settings | None = None) -> nx.MultiDiG
             flag_count=len(flags),
         )
         graph.add_edge(ARTICLE_NODE, node, key="contains", relation="contains")
-        for citation in claim.citations:
+        for citation in claim.checked_citations:
             target = source_node(citation)
             if target not in graph:
                 # A citation with no source record (the runner normally adds one): keep the

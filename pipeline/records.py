@@ -118,6 +118,10 @@ class Claim:
 
     `start`/`end` are character offsets into `Article.text`; `text` is that span with the
     citation markers removed. `citations` are reference ids in the order written.
+
+    `inherited` are ids the sentence does not write but takes from the claim it goes on
+    about (`inherited_from`, a claim id): "In that trial, ..." after a sentence citing the
+    trial (ingest.carryover). The claim is checked against `checked_citations`, both together.
     """
 
     id: str
@@ -126,6 +130,13 @@ class Claim:
     start: int
     end: int
     citations: tuple[str, ...] = ()
+    inherited: tuple[str, ...] = ()
+    inherited_from: str = ""
+
+    @property
+    def checked_citations(self) -> tuple[str, ...]:
+        """The ids the claim is checked against: its own, then the inherited ones."""
+        return tuple(dict.fromkeys(self.citations + self.inherited))
 
 
 @dataclass(frozen=True, slots=True)

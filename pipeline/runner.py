@@ -313,7 +313,7 @@ def references_to_fetch(article: Article) -> tuple[Reference, ...]:
     listed = {reference.id for reference in article.references}
     missing: dict[str, Reference] = {}
     for claim in article.claims:
-        for citation in claim.citations:
+        for citation in claim.checked_citations:
             if citation not in listed and citation not in missing:
                 missing[citation] = Reference(id=citation, url="", title="")
     return article.references + tuple(missing.values())

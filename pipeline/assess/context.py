@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..config import Settings
+from ..ingest.carryover import back_reference, compile_carry_cues
+from ..language.cues import cue_set
 from ..language.numbers import Quantity, read_quantities
 from ..records import (
     Claim,
@@ -52,7 +54,18 @@ class ClaimContext:
     @cached_property
     def cited_ids(self) -> tuple[str, ...]:
         """The claim's citations, each once, in the order written."""
-        return tuple(dict.fromkeys(self.claim.citations))
+        return self.claim.checked_citations
+
+    @cached_property
+    def refers_back(self) -> bool:
+        """Whether the claim is about a study named before it: a citation carried over from
+        the sentence before, a definite reference ("In that trial", "the same study", "the
+        researchers"; ingest.carryover), or an opening that points back ("The effect was
+        modest"; population lexicon [anaphora])."""
+        text = self.claim.text
+        opening = cue_set(self.settings.lexicon("population"), "anaphora").find(text)
+        return (bool(self.claim.inherited) or bool(opening and opening[0].first_token == 0)
+                or back_reference(text, compile_carry_cues(self.settings.lexicon("carry_over"))) is not None)
 
     @cached_property
     def readable(self) -> tuple[Source, ...]:

@@ -12,9 +12,13 @@ about people in general backs it too.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from ..language.cues import cue_set, term_analyzer, tokenize
+from ..language.cues import Term, cue_set, term_analyzer, tokenize
+from ..match.retrieval import covered
 from ..language.strength import claim_strength
 from ..language.text import STOPWORDS
 from ..records import Evidence, Flag
@@ -132,9 +136,8 @@ def generalization(context: ClaimContext) -> list[Flag]:
     stated = cue_set(context.settings.lexicon("strength"), "causal", "correlational").find(context.claim.text)
     if strength.label == "none" or not stated:
         return []
-    opening = cue_set(context.settings.lexicon("population"), "anaphora").find(context.claim.text)
-    if opening and opening[0].first_token == 0:
-        return []  # "The effect was modest": the scope is the previous sentence's
+    if _within_the_study(context):
+        return []  # "In that trial, ...", "across five trials in marathon runners, ...": its own scope
     analyzer = term_analyzer(context.settings.lexicon("synonyms"))
     claim_keys = analyzer.term_keys(context.claim.text)
     lexicon = context.settings.lexicon("population")
@@ -152,7 +155,12 @@ def generalization(context: ClaimContext) -> list[Flag]:
         is_study = source.kind == "peer_reviewed"
         places = [(source.title, "title")]
         if is_study:
-            places.append((passage.context or passage.text, "passage"))
+            # A claim naming the group its study was done in ("across five trials in marathon
+            # runners") in words of the passage's own sentence speaks of that sentence's
+            # finding: groups in the sentences around it ("... and by 14% in children") are
+            # other findings' groups.
+            own = _names_the_passage_group(context, passage.text)
+            places.append((passage.text if own else passage.context or passage.text, "passage"))
         groups = [(group, where) for text, where in places for group in populations(text, context)]
         nonhuman = [d for d in source.study_designs if d in context.settings.assess.nonhuman_designs]
         if nonhuman and not claim_nonhuman and not any(group.nonhuman for group, _ in groups):
@@ -193,6 +201,71 @@ def generalization(context: ClaimContext) -> list[Flag]:
         "GENERALIZATION", severity,
         f'The evidence from [{row.source_id}] is about "{group.phrase}" (its {where}), but the claim '
         f"does not say so{absent}.", row)]
+
+
+def _within_the_study(context: ClaimContext) -> bool:
+    """Whether the claim reports its study in the study's own population:
+    it refers back to the study ("The effect was modest", "In that trial, ...", "the same
+    study", a citation carried over from the sentence before) and names no group of its own,
+    so its scope is the study's; a sentence that names one ("That means any probiotic eases
+    pain in people with IBS") is judged on that group."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("population")
+    names_group = bool(populations(text, context)) or bool(cue_set(lexicon, "general").find(text))
+    return context.refers_back and not names_group
+
+
+def _names_the_passage_group(context: ClaimContext, sentence: str) -> bool:
+    """Whether the claim names the group its study was done in (study_groups) in words that
+    `sentence` carries, every content word of it."""
+    phrases = study_groups(context.claim.text, context)
+    if not phrases:
+        return False
+    keys = term_analyzer(context.settings.lexicon("synonyms")).term_keys(sentence)
+    return any(all(covered(term, keys) for term in phrase) for phrase in phrases)
+
+
+def study_groups(text: str, context: ClaimContext) -> list[tuple[Term, ...]]:
+    """The groups a sentence says its study was done in, as content terms: the words after
+    "trials in", "a study of", "among" (population lexicon, [study_scope]) up to a comma or a
+    verb, when they name people ("marathon runners", "214 adults with IBS-D")."""
+    table = context.settings.lexicon("population").get("study_scope", {})
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    found = []
+    for phrase in _scope_phrases(text, table):
+        if not _names_people(phrase, context, table):
+            continue
+        skip = set(table.get("skip", ()))
+        terms = tuple(term for term in analyzer.terms(phrase)
+                      if term.word not in skip and not term.word.replace(",", "").isdigit())
+        if terms:
+            found.append(terms)
+    return found
+
+
+def _scope_phrases(text: str, table: Mapping[str, Any]) -> list[str]:
+    nouns, links = _words(table.get("nouns", ())), _words(table.get("links", ()))
+    openers, stops = _words(table.get("openers", ())), _words(table.get("stops", ()))
+    after = rf"\b(?:{nouns})\s+(?:{links})\s+|^\s*(?:{openers})\s+"
+    phrases = []
+    for match in re.finditer(after, text, re.IGNORECASE):
+        rest = re.split(r"[,;:()]", text[match.end():], maxsplit=1)[0]
+        rest = re.split(rf"\b(?:{stops})\b", rest, maxsplit=1, flags=re.IGNORECASE)[0]
+        if rest.strip():
+            phrases.append(rest.strip())
+    return phrases
+
+
+def _names_people(phrase: str, context: ClaimContext, table: Mapping[str, Any]) -> bool:
+    lexicon = context.settings.lexicon("population")
+    if cue_set(lexicon, "groups", "general").find(phrase):
+        return True
+    endings = tuple(table.get("people_endings", ()))
+    return any(token.word.endswith(endings) for token in tokenize(phrase) if len(token.word) > 4)
+
+
+def _words(items: Iterable[str]) -> str:
+    return "|".join(re.escape(item) for item in sorted(items, key=len, reverse=True)) or r"(?!)"
 
 
 def _given_as_example(context: ClaimContext, groups: list[Population]) -> tuple[str, Population] | None:

@@ -172,7 +172,9 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
       1. an absolute ("cures", "always", "everyone") that the best backing passage does not use;
       2. a booster ("clearly", "established", "proven") over evidence that hedges, states only an
          association, or comes from an observational study;
-      3. hedged evidence (every backing passage hedges) stated without any qualification.
+      3. hedged evidence (every backing passage hedges) stated without any qualification, unless
+       the claim reports what a study observed (past tense, no relationship) or is about the
+       study named before it ("In that trial, ...").
     Words inside quotation marks are the quoted source's (MISQUOTE checks them); a sentence
     that denies, doubts or says evidence is absent is not claiming certainty."""
     text = context.claim.text
@@ -202,6 +204,11 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
         # A qualified claim is not "certain"; a claim that reports what a named body says
         # ("X advises...") leaves the hedging to X, and guidelines "suggest" by convention.
         return []
+    if reports_an_observation(claim, context.settings.lexicon("observation")) or context.refers_back:
+        # "Both groups lowered HbA1c by a similar amount", "In that trial, students who cut
+        # back ...": what the trial saw; only a rule ("interval training lowers HbA1c") drops
+        # the hedge of the source's conclusion.
+        return []
     hedged = []
     for row in context.backing:
         evidence = _strength(context, context.passage_text(row))
@@ -214,6 +221,20 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
                              f'The cited passage of [{row.source_id}] hedges ("{hedge}"), but the claim '
                              "states it without any qualification.", row)]
     return []
+
+
+def reports_an_observation(strength: Strength, lexicon: Mapping[str, Any]) -> bool:
+    """Whether a claim of this strength reports what was observed rather than states a rule:
+    it states no relationship, or its deciding cue is in the past tense ("lowered", "fell",
+    "was associated with"); observation lexicon."""
+    if strength.label == "none":
+        return True
+    past = lexicon.get("past", {})
+    irregular, not_past = set(past.get("irregular", ())), set(past.get("not_past", ()))
+    return any(
+        token.word in irregular or (token.word.endswith("ed") and token.word not in not_past)
+        for token in tokenize(strength.cue)
+    )
 
 
 def _weak_evidence(context: ClaimContext, row: Evidence) -> str:
@@ -248,7 +269,9 @@ def superiority_claim(context: ClaimContext) -> list[Flag]:
     A sentence that *reports* such an assertion is not making it (rule documented in
     superiority.toml): a reporting cue ("assert", "claim", "markets", "according to") before
     the comparative in the same sentence, a distancing cue anywhere ("not established",
-    "no evidence"), or the comparative inside quotation marks.
+    "no evidence"), or the comparative inside quotation marks. A reported comparison that
+    only commercial sources back is still flagged, low: the article passes on a seller's
+    comparison with nothing independent beside it.
     """
     text = context.claim.text
     lexicon = context.settings.lexicon("superiority")
@@ -259,13 +282,25 @@ def superiority_claim(context: ClaimContext) -> list[Flag]:
     if distances_itself(text, lexicon):
         return []
     comparative = comparatives[0]
-    if any(hit.group == "reporting" and hit.end <= comparative.start for hit in hits):
-        return []
-    if inside_quotes(text, comparative.start):
+    reported = next((hit for hit in hits if hit.group == "reporting" and hit.end <= comparative.start), None)
+    if reported is None and inside_quotes(text, comparative.start):
         return []
     assess = context.settings.assess
     behind = tuple(row.source_id for row in context.best_per_source()) or tuple(s.id for s in context.readable)
     kinds = context.kinds(behind)
+    if reported is not None:
+        # The sentence passes on someone's comparison ("X claims to work better than ..."):
+        # not its own assertion, but when only the seller's pages back it, nothing
+        # independent does, and an editor should know.
+        if not kinds or not all(kind in assess.commercial_kinds for kind in kinds) or context.unread_not_of_kinds(
+                tuple(assess.commercial_kinds)):
+            return []
+        return [context.flag("SUPERIORITY_CLAIM", "low",
+                             f'The claim reports a comparison ("{reported.surface}" ... "{comparative.surface}") '
+                             f"that only commercial sources back ({cite(behind)}): nothing independent supports it.",
+                             context.backing[0] if context.backing else None)]
+    if inside_quotes(text, comparative.start):
+        return []
     if not kinds:
         severity, basis = "medium", "no readable source backs it"
     elif all(kind in assess.commercial_kinds for kind in kinds) and context.unread_not_of_kinds(

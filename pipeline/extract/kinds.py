@@ -125,10 +125,14 @@ def classify_source(
        kind too, then steps 2-3 apply to it; otherwise it is noted and not used. (A page on
        127.0.0.1 declaring a canonical URL on nhs.uk is not thereby "government": it must
        also carry a public body's name, markup or boilerplate.)
-    5. no entry: scholarly metadata (citation_journal_title, citation_doi, ScholarlyArticle)
-       → "peer_reviewed", unless the page says it is a preprint → "unknown";
+    5. no entry: scholarly metadata (citation_journal_title, citation_doi, ScholarlyArticle),
+       or a paper's shape (a study design in its title, a structured abstract's headings and
+       authors, not marked up as news) → "peer_reviewed", unless the page says it is a
+       preprint → "unknown";
     6. no entry: clear selling (shop buttons, product markup, the site presenting itself as
-       a product: "X is an FDA cleared app") → "commercial"; then hosting on a blogging
+       a product: "X is an FDA cleared app") → "commercial", except on a page marked up as a
+       news or magazine article with fewer than override_min_points (an advert's "Shop now",
+       a paywall's "Subscribe & save"), which step 8 scores; then hosting on a blogging
        platform (its stylesheets or scripts come from substack, medium, ...) → "blog";
     7. no entry: a site name only public bodies carry ("NHS", "National Institutes of
        Health") → "government";
@@ -194,14 +198,17 @@ def _declared(
 
 def _from_page(cues: _Cues, lead: str) -> tuple[SourceKind, tuple[str, ...]]:
     """Steps 5-9: the kind from the page alone."""
-    scholarly = cues.scholarly()
+    scholarly = cues.scholarly() or cues.paper_shape()
     if scholarly:
         preprint = cues.on_page(cues.lexicon.get("preprint", {}).get("text_cues", ()))
         if preprint:
             return "unknown", (*scholarly[:1], f"the page says '{preprint[0]}' (a preprint, not peer reviewed)")
         return "peer_reviewed", tuple(scholarly)
     points, selling = cues.selling()
-    if points:
+    article = cues.typed(cues.lexicon.get("precedence", {}).get("article_types", ()))
+    if points and article and points < cues.lexicon.get("precedence", {}).get("override_min_points", 2):
+        pass  # a magazine's or news site's article with an advert or a paywall button: scored below
+    elif points:
         return "commercial", tuple(selling)
     platform = cues.platform()
     if platform:
@@ -251,6 +258,21 @@ class _Cues:
         if self.page.doi and not reasons:
             reasons.append(f"DOI {self.page.doi} declared by the source")
         return reasons
+
+    def paper_shape(self) -> list[str]:
+        """A paper without scholarly metadata: a study design in its title, the headings of a
+        structured abstract and an author, on a page not marked up as news (step 5)."""
+        table = self.lexicon.get("scholarly", {})
+        if self.typed(self.lexicon.get("health_media", {}).get("jsonld_types", ())) or not self.page.authors:
+            return []
+        design = self.phrases_in(self.page.title, table.get("title_designs", ()))
+        if not design:
+            return []
+        headings = self.on_page(table.get("abstract_headings", ()))
+        if len(headings) < table.get("min_abstract_headings", 4):
+            return []
+        return [f"a study design in its title ('{design[0]}')",
+                f"a structured abstract ({', '.join(headings[:4])}) and named authors"]
 
     def selling(self) -> tuple[int, list[str]]:
         """How clearly the page sells (points: a shop button 1, Product markup with an Offer

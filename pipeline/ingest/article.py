@@ -28,6 +28,7 @@ from ..config import Settings
 from ..errors import ArticleError
 from ..language.text import CITATION_MARKER, sentence_spans
 from ..records import Article, Claim, Reference, SkippedSentence
+from .carryover import CarryCues, Reading, compile_carry_cues, inherited_citations
 from .claims import (
     ClaimCues,
     compile_cues,
@@ -110,7 +111,9 @@ def parse_article(raw: bytes, *, location: str, media_type: str, settings: Setti
        front-end find title, headings, prose, reference list and inline links;
     3. treat text before the title as page chrome when it reads like chrome;
     4. split the prose into sentences (pipeline.language.text.sentence_spans) and decide for each:
-       claim, or skipped as heading / meta / question / advice / not check-worthy;
+       claim, or skipped as heading / meta / question / advice / not check-worthy; a sentence
+       that cites nothing but goes on about the source cited just before ("In that trial,
+       ...") takes that citation (pipeline.ingest.carryover);
     5. give inline links reference ids ("L1", "L2", ...) in the order claims cite them.
     """
     if len(raw) > settings.ingest.max_bytes:
@@ -139,7 +142,7 @@ def parse_article(raw: bytes, *, location: str, media_type: str, settings: Setti
     else:
         raise ArticleError(f"unknown media type '{media_type}'", location=location)
     layout = _chrome_before_title(layout, cues)
-    claims, skipped, references = _read_sentences(layout, cues)
+    claims, skipped, references = _read_sentences(layout, cues, compile_carry_cues(settings.lexicon("carry_over")))
     if not claims and not skipped:
         raise ArticleError(_NO_SENTENCES, location=location)
     return Article(
@@ -252,17 +255,24 @@ class _References:
         return self.by_url[key]
 
 
-def _read_sentences(layout: Layout, cues: ClaimCues) -> tuple[list[Claim], list[SkippedSentence], list[Reference]]:
+def _read_sentences(
+    layout: Layout, cues: ClaimCues, carry: CarryCues
+) -> tuple[list[Claim], list[SkippedSentence], list[Reference]]:
     text, links, hidden = layout.text, layout.links, layout.hidden
     link_starts = [link.start for link in links]
     references = _References(layout.references)
     claims: list[Claim] = []
     skipped: list[SkippedSentence] = []
+    # What came before, for citation carry-over: every prose sentence with its paragraph
+    # and the number of headings above it.
+    read: list[Reading] = []
+    headings = 0
     section = ""
-    for block in layout.blocks:
+    for paragraph, block in enumerate(layout.blocks):
         if block.kind == "reference":
             continue
         if block.kind == "heading":
+            headings += 1
             heading = _tidy(text, block.start, block.end, links, hidden, link_starts).rstrip(":").strip()
             if not _ALNUM.search(heading):
                 continue
@@ -282,7 +292,13 @@ def _read_sentences(layout: Layout, cues: ClaimCues) -> tuple[list[Claim], list[
                 continue
             numbers = _marker_citations(text, start, end, links, link_starts)
             inline = [link for link in _links_within(links, link_starts, start, end) if not _numeric_label(text, link)]
-            reason = "meta" if all_meta else skip_reason(sentence, cited=bool(numbers or inline), cues=cues)
+            here = Reading(None, paragraph, headings)
+            inherited, inherited_from = (
+                inherited_citations(sentence, here, read, references.by_id, carry)
+                if not (numbers or inline or all_meta)
+                else ((), "")
+            )
+            reason = "meta" if all_meta else skip_reason(sentence, cited=bool(numbers or inline or inherited), cues=cues)
             citations: list[tuple[int, str]] = []
             for position, number, url in numbers:
                 citations.append((position, references.numbered(number, url)))
@@ -292,9 +308,12 @@ def _read_sentences(layout: Layout, cues: ClaimCues) -> tuple[list[Claim], list[
                     citations.append((link.start, references.inline(link.url, label)))
             cited = tuple(dict.fromkeys(reference_id for _, reference_id in sorted(citations)))
             if reason is None:
-                claims.append(Claim(f"c{len(claims) + 1}", sentence, section, start, end, cited))
+                claim = Claim(f"c{len(claims) + 1}", sentence, section, start, end, cited, inherited, inherited_from)
+                claims.append(claim)
+                read.append(Reading(claim, paragraph, headings))
             else:
                 skipped.append(SkippedSentence(sentence, section, start, end, reason, cited))
+                read.append(here)
     return claims, skipped, list(references.by_id.values())
 
 

@@ -35,6 +35,9 @@ class ClaimCues:
     meta_sentences: frozenset[str]
     meta_prefixes: re.Pattern[str]
     meta_patterns: tuple[re.Pattern[str], ...]
+    part_separators: re.Pattern[str]
+    part_patterns: tuple[re.Pattern[str], ...]
+    part_role: re.Pattern[str]
     chrome_phrases: re.Pattern[str]
     imperative_verbs: frozenset[str]
     ambiguous_verbs: frozenset[str]
@@ -64,6 +67,11 @@ def compile_cues(lexicon: Mapping[str, Any]) -> ClaimCues:
                 re.IGNORECASE,
             ),
             meta_patterns=tuple(re.compile(pattern) for pattern in meta["patterns"]),
+            part_separators=re.compile(
+                r"\s+(?:" + "|".join(re.escape(mark) for mark in meta["part_separators"]) + r")\s+"
+            ),
+            part_patterns=tuple(re.compile(pattern) for pattern in meta["part_patterns"]),
+            part_role=re.compile(meta["part_role_pattern"]),
             chrome_phrases=_phrase_pattern(chrome["phrases"]),
             imperative_verbs=_lower_set(advice["imperative_verbs"]),
             ambiguous_verbs=_lower_set(advice["ambiguous_verbs"]),
@@ -116,7 +124,25 @@ def is_meta(sentence: str, cues: ClaimCues) -> bool:
         return True
     if cues.meta_prefixes.match(lowered) or cues.meta_phrases.search(lowered):
         return True
-    return any(pattern.search(plain) for pattern in cues.meta_patterns)
+    return any(pattern.search(plain) for pattern in cues.meta_patterns) or _furniture_line(plain, cues)
+
+
+def _furniture_line(plain: str, cues: ClaimCues) -> bool:
+    """A line of page furniture made of parts ("By Jo Bloggs, health desk · 4 May 2025 · 6 min
+    read"): every part a byline, a date, a dateline, a reading time or a bare role, and at
+    least one part more than a role (two words either side of a dot are not furniture)."""
+    parts = [part.strip(_EDGE_PUNCTUATION.replace("-", "")) for part in cues.part_separators.split(plain.strip())]
+    if len(parts) < 2 or not all(parts):
+        return False
+    recognised = 0
+    for part in parts:
+        if any(pattern.search(part) for pattern in cues.meta_patterns) or any(
+            pattern.search(part) for pattern in cues.part_patterns
+        ):
+            recognised += 1
+        elif not cues.part_role.search(part):
+            return False
+    return recognised > 0
 
 
 def is_chrome(text: str, cues: ClaimCues) -> bool:

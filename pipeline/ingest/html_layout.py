@@ -8,6 +8,9 @@
    title or paragraphs of prose, and short blocks that are mostly link text (menus);
 3. read the article element (<article>, else <main>, else <body>) block by block:
    headings, paragraphs, list items and table cells become blocks of the derived text;
+   bylines, datelines, picture captions and credits (<figcaption>, an element whose class,
+   id or schema.org itemprop says so: ingest_structure lexicon, [html] meta_words) become
+   meta blocks, whose sentences are skipped as meta, never claims;
    `<sup>1</sup>`, `<a href="#ref1">1</a>` and "[1]" become "[1]" markers; other `<a href>`
    to a web address become inline links;
 4. a list under a reference heading, or inside an element whose class or id names
@@ -85,6 +88,7 @@ def layout_html(text: str, *, location: str, structure: Mapping[str, Any]) -> La
     root = _article_root(document)
     _drop_furniture(root, chrome_words, title_heading)
     reader = _Reader(LayoutBuilder(structure), base, reference_words, title_heading)
+    reader.meta = _MetaSigns(html_words, max(1, len(root.text_content())), title_heading)
     reader.builder.title = title
     reader.block(root, 0, in_references=False)
     reader.flush()
@@ -154,6 +158,26 @@ def _looks_like_furniture(element: Any, root_chars: int, keep: set[Any]) -> bool
     return True
 
 
+class _MetaSigns:
+    """What marks an element as the article's frame rather than its text: a tag (<figcaption>),
+    a class or id word ("byline", "dateline", "credit"), a schema.org itemprop ("author",
+    "datePublished"). Like a furniture class word it is a hint: an element that holds the
+    title, most of the text or paragraphs of prose is the article."""
+
+    def __init__(self, html_words: Mapping[str, Any], root_chars: int, title_heading: Any) -> None:
+        self.words = frozenset(word.lower() for word in html_words.get("meta_words", ()))
+        self.tags = frozenset(tag.lower() for tag in html_words.get("meta_tags", ()))
+        self.itemprops = frozenset(prop.lower() for prop in html_words.get("meta_itemprops", ()))
+        self.root_chars = root_chars
+        self.keep = set(title_heading.iterancestors()) | {title_heading} if title_heading is not None else set()
+
+    def marks(self, element: Any, tag: str) -> bool:
+        """Whether `element` (its lower-case `tag`) is a byline, dateline, caption or credit."""
+        itemprops = {prop.lower() for prop in (element.get("itemprop") or "").split()}
+        signed = tag in self.tags or bool(_class_words(element) & self.words) or bool(itemprops & self.itemprops)
+        return signed and _looks_like_furniture(element, self.root_chars, self.keep)
+
+
 def _outside_article(element: Any) -> bool:
     return not any(ancestor.tag in ("article", "main") for ancestor in element.iterancestors())
 
@@ -194,6 +218,8 @@ class _Reader:
         self.length = 0
         self.links: list[tuple[int, int, str]] = []
         self.marker_urls: dict[str, str] = {}
+        self.meta: _MetaSigns | None = None
+        self.meta_depth = 0  # inside a byline, dateline or caption: blocks are meta
         self.skip_internal_links = False
         self.anchor_chars = 0  # characters of link text in the buffer, for link density
         # Inside a heading or a reference entry, nested blocks (<p> in <li>) run together.
@@ -230,6 +256,9 @@ class _Reader:
             and not self.builder.in_references()
         ):
             return
+        if self.meta_depth:
+            self.builder.add_meta(text)
+            return
         self.builder.add_prose(text, links, item=item)
 
     # ── blocks ──
@@ -249,7 +278,23 @@ class _Reader:
         in_references = in_references or bool(
             _class_words(element) & self.reference_words and tag not in ("sup", "a", "span")
         )
-        if self.inline_depth and (tag in _HEADINGS or tag in _BLOCKS or tag in _LISTS):
+        if (
+            not self.inline_depth
+            and not in_references
+            and tag not in _HEADINGS
+            and self.meta is not None
+            and self.meta.marks(element, tag)
+        ):
+            # A byline or a caption: its own blocks, every one meta (a <span class="byline">
+            # inside a paragraph is read as a block of its own too).
+            self.flush()
+            self.meta_depth += 1
+            try:
+                self.block(element, depth, in_references=False)
+                self.flush()
+            finally:
+                self.meta_depth -= 1
+        elif self.inline_depth and (tag in _HEADINGS or tag in _BLOCKS or tag in _LISTS):
             self.add_text(" ")
             self.block(element, depth, in_references=False)
             self.add_text(" ")

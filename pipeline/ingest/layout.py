@@ -227,6 +227,10 @@ class LayoutBuilder:
             return
         self._append(text, links, "prose", item=item)
 
+    def add_meta(self, text: str) -> None:
+        """A block of the article's frame (a byline, a caption): kept in the text, never claims."""
+        self._append(text, (), "meta")
+
     def add_reference(
         self, text: str, links: Sequence[tuple[int, int, str]], *, number: int | None, strict: bool = False
     ) -> bool:

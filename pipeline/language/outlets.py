@@ -17,8 +17,9 @@ from typing import Any
 
 from ..config import Settings
 from ..records import Source
-from .cues import Token, cue_set, host_labels, initials, squash, tokenize
+from .cues import CueHit, Token, cue_set, host_labels, initials, squash, tokenize
 from .domains import address_names_site
+from .text import STOPWORDS
 
 _CLAUSE_BREAK = re.compile(r"[;:.!?()\[\]—–]")
 # An acronym a name carries in brackets ("International Society for Sexual Medicine (ISSM)").
@@ -54,7 +55,8 @@ def named_outlets(text: str, lexicon: Mapping[str, Any], known: frozenset[str] =
     attribution lexicon). `known` holds squashed names of the run's sources: a lone word
     opening the sentence ("Healthline has reported...") counts as a name when it is one."""
     tokens = tokenize(text)
-    hits = cue_set(lexicon, "reporting_verbs", "introducers", "between", "connectors", "name_function_words").find(text)
+    hits = cue_set(lexicon, "reporting_verbs", "introducers", "between", "connectors", "name_function_words",
+                   "not_subject_after").find(text)
     role = {}
     for hit in hits:
         for position in range(hit.first_token, hit.last_token + 1):
@@ -69,6 +71,68 @@ def named_outlets(text: str, lexicon: Mapping[str, Any], known: frozenset[str] =
     for mention in mentions:
         unique.setdefault(squash(mention.name), mention)
     return list(unique.values())
+
+
+_CHUNK_BREAK = re.compile(r"[,;:()\[\]—–]")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+
+
+def attribution_frames(text: str, lexicon: Mapping[str, Any], known: frozenset[str] = frozenset()
+                       ) -> list[tuple[int, int]]:
+    """The spans of `text` that say who says something rather than what: a chunk between
+    commas made only of frame words that has a reporting verb or an introducer ("..., the
+    review found.", "..., according to its maker."), or the opening of a chunk up to its
+    reporting verb (and a "that" after it) when that opening is made only of frame words
+    ("Both the charity and the government guidance also urge ...", "Official guidelines ask
+    ..."). Frame words: function words, the attribution lexicon's frame nouns and modifiers,
+    reporting and frame verbs, words of the outlets the sentence names, numbers."""
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    verbs = cue_set(lexicon, "reporting_verbs", "frame_verbs", "introducers").find(text)
+    frame_words = cue_set(lexicon, "frame_nouns", "frame_modifiers", "generic_sources", "between").find(text)
+    framing: set[int] = set()
+    verb_at: dict[int, CueHit] = {}
+    for hit in (*verbs, *frame_words):
+        framing.update(range(hit.first_token, hit.last_token + 1))
+    for hit in verbs:
+        for position in range(hit.first_token, hit.last_token + 1):
+            verb_at[position] = hit
+    for mention in named_outlets(text, lexicon, known):
+        framing.update(i for i, token in enumerate(tokens) if mention.start <= token.start < mention.end)
+
+    def frame_word(position: int) -> bool:
+        word = _POSSESSIVE_END.sub("", tokens[position].word)
+        return position in framing or word in STOPWORDS or word.replace(",", "").isdigit()
+
+    spans: list[tuple[int, int]] = []
+    for first, last in _chunks(text, tokens):
+        said = [i for i in range(first, last + 1) if i in verb_at]
+        if not said:
+            continue
+        if all(frame_word(i) for i in range(first, last + 1)):
+            spans.append((tokens[first].start, tokens[last].end))
+            continue
+        verb = verb_at[said[0]]
+        opening = range(first, verb.first_token)
+        if verb.group != "introducers" and opening and all(frame_word(i) for i in opening) and any(
+                i in framing and tokens[i].word not in STOPWORDS for i in opening):
+            end = verb.last_token  # a verb of several words ("points out") whole
+            end = end + 1 if end + 1 <= last and tokens[end + 1].word == "that" else end
+            spans.append((tokens[first].start, tokens[end].end))
+    return spans
+
+
+def _chunks(text: str, tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """(first, last) token indices of the runs of `tokens` between commas, semicolons,
+    colons, brackets and dashes."""
+    chunks, first = [], 0
+    for index in range(1, len(tokens)):
+        if _CHUNK_BREAK.search(text[tokens[index - 1].end : tokens[index].start]):
+            chunks.append((first, index - 1))
+            first = index
+    chunks.append((first, len(tokens) - 1))
+    return chunks
 
 
 def _breaks(text: str, left: Token, right: Token) -> bool:
@@ -103,7 +167,22 @@ def _subject_names(
             first -= 1
             continue
         break
+    if _object_of_preposition(text, tokens, first, role):
+        return []  # "adults with IBS found": the subject is the adults' study, IBS is what they have
     return _split_names(text, tokens, first, position, role, known)
+
+
+def _object_of_preposition(text: str, tokens: tuple[Token, ...], first: int, role: dict[int, str]) -> bool:
+    """Whether the name run starting at token `first` is the object of a preposition ("with
+    IBS", "in the UK") inside a longer subject, so not who says anything: the word before the
+    name (past a "the") is "in", "on" or one of the attribution lexicon's [not_subject_after]."""
+    core = first
+    while core < len(tokens) - 1 and role.get(core) == "name_function_words":
+        core += 1
+    before = core - 1
+    while before >= 0 and tokens[before].word == "the":
+        before -= 1
+    return before >= 0 and (role.get(before) == "not_subject_after" or tokens[before].word in ("in", "on"))
 
 
 def _object_names(
@@ -141,6 +220,15 @@ def _split_names(
             if role.get(position) == "connectors":
                 continue
         groups[-1].append(position)
+    # A name that holds a connector ("Society of Gastroenterology and Hepatology") stays whole
+    # when a source of the run goes by it.
+    merged: list[list[int]] = []
+    for group in groups:
+        if merged and merged[-1] and group and squash(text[tokens[merged[-1][0]].start : tokens[group[-1]].end]) in known:
+            merged[-1] = merged[-1] + group
+        else:
+            merged.append(group)
+    groups = merged
     names: list[Mention] = []
     joined = sum(1 for group in groups if group) > 1
     for group in groups:

@@ -168,7 +168,7 @@ def match_claims(
     absence = settings.lexicon("absence")
     asked = []
     for claim in claims:
-        cited = tuple(dict.fromkeys(claim.citations))
+        cited = claim.checked_citations
         known = frozenset().union(*(names.get(sid, frozenset()) for sid in cited))
         asked.append(_ask_about(claim.text, [i for sid in cited if sid in positions for i in positions[sid]], index,
                                 places, owner, settings, known, judge))
@@ -176,7 +176,7 @@ def match_claims(
     evidence: list[Evidence] = []
     judgements: list[Judgement] = []
     for claim, question, reply in zip(claims, asked, replies, strict=True):
-        cited = tuple(dict.fromkeys(claim.citations))
+        cited = claim.checked_citations
         readable = [sid for sid in cited if sid in positions]
         rows, answers = _rows(question, reply, index, settings)
         signals = question.signals

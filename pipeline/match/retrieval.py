@@ -26,7 +26,7 @@ from typing import Any
 from ..config import Settings
 from ..language.cues import Term, squash, term_analyzer, tokenize
 from ..language.numbers import MEASURE, PROPORTION, Quantity, read_quantities
-from ..language.outlets import named_outlets
+from ..language.outlets import attribution_frames, named_outlets
 from ..memo import once_per_object
 
 K1 = 1.5
@@ -46,16 +46,23 @@ class ClaimView:
     terms: tuple[Term, ...]
     quantities: tuple[Quantity, ...]
     clauses: tuple[str, ...] = ()
+    frame: frozenset[str] = frozenset()  # keys of terms in its attribution frames: never key content
 
 
 def claim_view(text: str, settings: Settings, names: frozenset[str] = frozenset()) -> ClaimView:
     """The claim's content terms without its frame: reporting verbs, hedges, number words,
     the outlets it names as its origin, and any word that is a name of a cited source
-    (`names`, squashed)."""
+    (`names`, squashed). The words of its attribution frames ("Official guidelines ask",
+    "..., the review found") stay terms but are marked `frame`: never key content."""
     analyzer = term_analyzer(settings.lexicon("synonyms"))
     frame = frame_keys(settings)
-    named = {token.word for mention in named_outlets(text, settings.lexicon("attribution"), names)
-             for token in tokenize(mention.name)}
+    attribution = settings.lexicon("attribution")
+    named = {token.word for mention in named_outlets(text, attribution, names) for token in tokenize(mention.name)}
+    # Who says it ("The charity cautions that", "..., national figures show") is not what is
+    # said: its words count when a passage carries them, never as missing key content.
+    framing = {token.word for start, end in attribution_frames(text, attribution, names)
+               for token in tokenize(text[start:end])}
+    framed: set[str] = set()
     seen: set[str] = set()
     terms = []
     all_terms = analyzer.terms(text)
@@ -74,7 +81,10 @@ def claim_view(text: str, settings: Settings, names: frozenset[str] = frozenset(
             continue  # the origin of what is reported ("the government's guidance warns"), not its content
         seen.add(term.key)
         terms.append(term)
-    return ClaimView(text, tuple(terms), quantities, clauses(text) if len(terms) >= _CLAUSE_MIN_TERMS else ())
+        if term.word in framing:
+            framed.add(term.key)
+    return ClaimView(text, tuple(terms), quantities, clauses(text) if len(terms) >= _CLAUSE_MIN_TERMS else (),
+                     frozenset(framed))
 
 
 _UNIT_KINDS = frozenset({MEASURE, PROPORTION})

@@ -187,9 +187,10 @@ def _as_related(row: Row) -> Row:
 
 
 def key_terms(claim: ClaimView, settings: Settings) -> tuple[Term, ...]:
-    """The claim's key content terms: its content terms less general words and direction
-    words (all of them when every one is such; see match.features.generic_keys)."""
-    generic = generic_keys(settings)
+    """The claim's key content terms: its content terms less general words, direction words
+    and the words of its attribution frames (all of them when every one is such; see
+    match.features.generic_keys, language.outlets.attribution_frames)."""
+    generic = generic_keys(settings) | claim.frame
     key = tuple(term for term in claim.terms if term.key not in generic)
     return key or claim.terms
 

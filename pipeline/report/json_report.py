@@ -25,6 +25,8 @@ checked, with the reason), `unattached_flags` (flags naming no known claim; norm
 null when a rule decided it: nothing cited, nothing readable, an absence of evidence),
 `judge_fallback` (why the judge chosen did not answer, so the default judge decided; null
 when it did);
+`inherited_citations` and `inherited_from` (ids taken from the claim a sentence goes on about,
+"In that trial, ...", and that claim's id or null; `citations` stays what the sentence writes);
 `evidence[]`: `passage_id`, `coverage`, `missing`; `flags[]`: `passage` (passage id or
 null); `summary`: `claims_flagged`, `flags`, `flags_by_severity`, `sources`,
 `sources_by_status`, `sources_by_kind`, `skipped`, `graph` (the graph queries), `judges`
@@ -81,7 +83,7 @@ def report_document(report: Report) -> dict[str, Any]:
         flags_by_claim.setdefault(flag.claim_id, []).append(flag)
     cited_by: dict[str, list[str]] = {}
     for claim in claims:
-        for citation in dict.fromkeys(claim.citations):
+        for citation in claim.checked_citations:
             cited_by.setdefault(citation, []).append(claim.id)
 
     def evidence_entry(evidence: Evidence) -> dict[str, Any]:
@@ -129,6 +131,10 @@ def report_document(report: Report) -> dict[str, Any]:
                 "worst_severity": flags[0].severity if flags else None,
                 "judge": (judgement.judge or None) if judgement else None,
                 "judge_fallback": (judgement.judge_fallback or None) if judgement else None,
+                # Ids the sentence does not write but takes from the claim it goes on about
+                # ("In that trial, ..."): the claim is checked against both lists.
+                "inherited_citations": list(claim.inherited),
+                "inherited_from": claim.inherited_from or None,
             }
         )
 

@@ -209,7 +209,11 @@ def _others(document: Mapping[str, Any], settings: Settings) -> list[str]:
         return []
     lines = [f"## Other claims ({len(others)})", ""]
     for claim in others:
-        cites = " ".join(f"[{md_text(citation)}]" for citation in claim["citations"]) or "no citation"
+        cites = " ".join(f"[{md_text(citation)}]" for citation in claim["citations"])
+        if claim["inherited_citations"]:
+            carried = " ".join(f"[{md_text(citation)}]" for citation in claim["inherited_citations"])
+            cites = f"{cites} {carried} (carried over from {md_text(claim['inherited_from'])})".strip()
+        cites = cites or "no citation"
         lines.append(
             f"- **{md_text(claim['id'])}** {md_words(claim['verdict'])} ({claim['score']:.2f}): "
             f"{md_text(shorten(claim['text'], settings.report.brief_claim_chars))} {cites}"
@@ -260,6 +264,7 @@ def _claim_meta(claim: Mapping[str, Any]) -> str:
     parts = [
         f"*Section:* {md_text(claim['section']) or '(none)'}",
         f"*Cites:* {cites}",
+        *_carried(claim),
         f"*Verdict:* {md_words(claim['verdict'])} (score {claim['score']:.2f})",
     ]
     line = " · ".join(parts)
@@ -296,3 +301,13 @@ def md_code(code: str) -> str:
 def md_words(value: str) -> str:
     """A vocabulary word for reading ("partially_supported" → "partially supported")."""
     return md_text(value.replace("_", " "))
+
+
+def _carried(claim: Mapping[str, Any]) -> list[str]:
+    """ "*Carried over:* [3] from c4" for a claim checked against a citation it takes from the
+    claim it goes on about ("In that trial, ..."), else nothing."""
+    if not claim["inherited_citations"]:
+        return []
+    carried = ", ".join(f"[{md_text(citation)}]" for citation in claim["inherited_citations"])
+    return [f"*Carried over:* {carried} from {md_text(claim['inherited_from'])} (it goes on about that claim's source)"]
+

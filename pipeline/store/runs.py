@@ -128,7 +128,7 @@ def run_from_report(
             claim=claim.id,
             text=claim.text,
             section=claim.section,
-            citations=claim.citations,
+            citations=claim.checked_citations,
             verdict=judgements[claim.id].verdict if claim.id in judgements else "unverifiable",
             score=judgements[claim.id].score if claim.id in judgements else 0.0,
         )

@@ -275,13 +275,20 @@ def test_a_seller_comparing_its_product_on_accuracy_is_a_superiority_claim(setti
     assert '"more accurate"' in flags["SUPERIORITY_CLAIM"].message
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Seed shops claim that gardening is better than any gym for your mind.",
-     "Gardening being better than any gym for your mind is not established."],
-)
-def test_reported_or_doubted_superiority_is_not_flagged(settings, text):
-    flags, _ = flags_for(settings, text, "4")
+def test_doubted_superiority_is_not_flagged(settings):
+    flags, _ = flags_for(settings, "Gardening being better than any gym for your mind is not established.", "4")
+    assert "SUPERIORITY_CLAIM" not in flags
+
+
+def test_a_reported_comparison_only_a_seller_backs_is_a_low_superiority_claim(settings):
+    # The sentence does not make the comparison, but it passes it on with only the seller behind it.
+    flags, _ = flags_for(settings, "Seed shops claim that gardening is better than any gym for your mind.", "4")
+    assert flags["SUPERIORITY_CLAIM"].severity == "low"
+    assert '"claim"' in flags["SUPERIORITY_CLAIM"].message and "only commercial sources" in flags["SUPERIORITY_CLAIM"].message
+    assert "COMMERCIAL_ONLY" not in flags
+    # Reported beside research that backs it, it is no finding at all.
+    flags, _ = flags_for(settings, "Some clinics claim a 12-week gardening programme works better than a waiting list "
+                                   "for depressive symptoms.", "5")
     assert "SUPERIORITY_CLAIM" not in flags
 
 

@@ -485,3 +485,23 @@ def test_a_failed_render_writes_nothing(tmp_path: Path, settings: Settings, monk
     with pytest.raises(RuntimeError):
         write_reports(dataclasses.replace(walking_report(), checked_at="2025-09-09T09:09:09Z"), tmp_path, settings)
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_an_inherited_citation_is_shown_with_the_claim_it_came_from(settings: Settings) -> None:
+    base = walking_report()
+    claims = tuple(
+        dataclasses.replace(claim, inherited=("4",), inherited_from="c4") if claim.id == "c6" else claim
+        for claim in base.article.claims
+    )
+    report = summarized(dataclasses.replace(base, article=dataclasses.replace(base.article, claims=claims)), settings)
+    document = report_document(report)
+    carried = next(claim for claim in document["claims"] if claim["id"] == "c6")
+    assert carried["citations"] == [] and carried["inherited_citations"] == ["4"]
+    assert carried["inherited_from"] == "c4"
+    assert all(claim["inherited_citations"] == [] and claim["inherited_from"] is None
+               for claim in document["claims"] if claim["id"] != "c6")
+    assert "c6" in next(source for source in document["sources"] if source["id"] == "4")["cited_by"]
+    markdown = render_markdown(report, settings)
+    assert "*Carried over:* [4] from c4" in markdown
+    html = render_html(report, settings)
+    assert "carried over from c4" in html
