@@ -11,6 +11,7 @@ so tests can assert that a guard sent nothing or that a limit held.
         page = server.add("/page", body=b"<html>...</html>")
         server.redirect("/old", "/page")
         server.add("/flaky", replies=[Reply(status=503), Reply(body=b"ok")])
+        server.handle("/api/", lambda seen: Reply(body=seen.path.encode()))  # answers computed per request
         ...
         assert server.hits("/flaky") == 2
         assert server.peak_in_flight <= 2
@@ -27,7 +28,7 @@ import gzip
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,6 +88,7 @@ class LoopbackServer:
         """`tls`: a server-side SSL context (certificate loaded) to answer HTTPS instead of HTTP."""
         self._routes: dict[str, list[Reply]] = {}
         self._served: dict[str, int] = {}
+        self._handlers: list[tuple[str, Callable[[SeenRequest], Reply]]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.requests: list[SeenRequest] = []
@@ -156,6 +158,15 @@ class LoopbackServer:
             self._served[path] = 0
         return self.url(path)
 
+    def handle(self, prefix: str, answer: Callable[[SeenRequest], Reply]) -> str:
+        """Answer every path starting with `prefix` (and not added exactly) with what
+        `answer` makes of the request: a stand-in for a service that reads its query. The
+        longest matching prefix wins. Returns the URL of `prefix`."""
+        with self._lock:
+            self._handlers.append((prefix, answer))
+            self._handlers.sort(key=lambda pair: len(pair[0]), reverse=True)
+        return self.url(prefix)
+
     def redirect(self, path: str, to: str, status: int = 301) -> str:
         """Answer `path` with a redirect to `to` (a path or an absolute URL). Returns the URL."""
         return self.add(path, Reply(status=status, content_type=None, headers=(("Location", to),)))
@@ -167,9 +178,13 @@ class LoopbackServer:
         with self._lock:
             return sum(1 for seen in self.requests if path is None or seen.path == path)
 
-    def _next_reply(self, path: str) -> Reply:
+    def _next_reply(self, path: str, seen: SeenRequest | None = None) -> Reply:
         with self._lock:
             answers = self._routes.get(path)
+            handler = next((answer for prefix, answer in self._handlers if path.startswith(prefix)), None)
+        if answers is None and handler is not None and seen is not None:
+            return handler(seen)
+        with self._lock:
             if answers is None:
                 return Reply(status=404, body=b"<html><body>no such page</body></html>")
             served = self._served[path]
@@ -215,9 +230,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         """Answer from the routes."""
         owner = self.server.owner
-        owner._arrive(SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+        seen = SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+        owner._arrive(seen)
         try:
-            reply = owner._next_reply(self.path)
+            reply = owner._next_reply(self.path, seen)
             self._answer(owner, _not_modified(reply) if _unchanged(reply, self.headers) else _with_validators(reply))
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up; nothing to answer

@@ -12,6 +12,9 @@ behind one httpx transport, so an archive replays a run with no network at all.
     body         bounded decoding and type sniffing of a response body
     addresses    the address guard: which hosts the fetcher may connect to
     archive      writing the WARC and replaying it; archive_read: reading it back
+    scholarly    the resolution chain: a paper whose page cannot be read, looked up by its
+                 identifiers (Europe PMC, PubMed, Crossref, OpenAlex, Unpaywall) or in the
+                 Wayback Machine; services: each service's requests and answers
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from __future__ import annotations
 from .archive import ReplayTransport, WarcRecorder
 from .archive_read import ArchiveIndex
 from .fetcher import Validators, fetch_document, fetch_references, fetch_references_sync
+from .scholarly import AnswerCache, resolve_references, resolve_references_sync
 
 __all__ = [
+    "AnswerCache",
     "ArchiveIndex",
     "ReplayTransport",
     "Validators",
@@ -28,4 +33,6 @@ __all__ = [
     "fetch_document",
     "fetch_references",
     "fetch_references_sync",
+    "resolve_references",
+    "resolve_references_sync",
 ]
