@@ -174,6 +174,7 @@ def _conclude(
         archive=job.archive_path,
         reused=gathered.reused,
         extraction=keys.extraction,
+        resolutions=gathered.resolutions,
     )
     return compare_runs(previous, store.record_run(run), passages)
 

@@ -23,9 +23,11 @@ from ..config import Settings
 from ..graph import shorten, xml_safe_text
 from ..records import Report
 from .json_report import (
+    ABSTRACT_ONLY,
     at_a_glance,
     claim_details,
     flagged_first,
+    read_from_text,
     report_document,
     safe_href,
 )
@@ -197,6 +199,9 @@ def _sources(document: Mapping[str, Any]) -> list[str]:
             status = f"**{status}**"
         cited_by = ", ".join(md_text(claim) for claim in source["cited_by"]) or "none"
         reason = md_text(source["reason"]) if source["status"] != "ok" else ""
+        how = read_from_text(source["read_from"])
+        if how:
+            reason = f"{reason} {md_text(how)}".strip()
         lines.append(
             f"| {md_text(source['id'])} | {title or '(no address)'} | {md_words(source['kind'])} | {status} "
             f"| {source['passages']} | {cited_by} | {reason} |"
@@ -225,6 +230,8 @@ def _claim_meta(claim: Mapping[str, Any]) -> str:
     line = " · ".join(parts)
     if claim["verdict_reason"]:
         line += f": {md_text(claim['verdict_reason'])}"
+    if claim["abstract_only"]:
+        line += f" · *{ABSTRACT_ONLY}*"
     return line
 
 

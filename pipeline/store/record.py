@@ -6,6 +6,7 @@ records what `check_article` returns. `check_and_record` is what the CLI's `chec
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..config import Settings
@@ -28,8 +29,19 @@ def check_and_record(
     request: CheckRequest, settings: Settings, db: Path | None, progress: Progress | None = None
 ) -> CheckOutcome:
     """Check the article (`pipeline.runner.check_article`) and, when `db` is given, record
-    the run in the store there; `outputs["db"]` then names it."""
-    outcome = check_article(request, settings, progress)
+    the run in the store there; `outputs["db"]` then names it. A store that exists already
+    lends the check what it knows: the scholarly answers it kept (so a paper looked up
+    before is not asked for again) and when the article was first checked (an archived copy
+    of a dead source is taken from before then). A replay asks the store nothing: it reads
+    its archive alone."""
+    if db is None or not db.is_file():
+        outcome = check_article(request, settings, progress)
+    else:
+        with Store(db, settings.recheck) as known:
+            recorded = known.article(stored_location(request.article))
+            if recorded is not None and not request.first_checked:
+                request = dataclasses.replace(request, first_checked=recorded.added_at)
+            outcome = check_article(request, settings, progress, cache=None if request.replayed else known)
     if db is None:
         return outcome
     # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
@@ -58,5 +70,6 @@ def record_check(request: CheckRequest, outcome: CheckOutcome, settings: Setting
             settings_hash=settings_fingerprint(settings),
             archive=kept,
             extraction=extraction_key(settings),
+            resolutions=outcome.resolutions,
         )
         return runs.record_run(record)

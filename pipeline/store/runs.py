@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..config import Settings
-from ..records import FetchFailure, Passage, Report, Snapshot, Source
+from ..records import FetchFailure, Passage, Report, Resolution, Snapshot, Source
 from .rows import (
     ClaimRow,
     EvidenceRow,
@@ -81,17 +81,22 @@ def run_from_report(
     archive: Path | None,
     reused: Mapping[str, SnapshotRow] | None = None,
     extraction: str = "",
+    resolutions: Sequence[Resolution] = (),
 ) -> RunRecord:
     """The RunRecord of a finished run. `reused` maps reference ids whose site answered 304
     to the stored snapshot that stood in for the answer (no new snapshot row is made).
-    With an `extraction` key, each readable source's extraction is kept for later re-checks."""
+    With an `extraction` key, each readable source's extraction is kept for later re-checks.
+    The scholarly answers in `resolutions` are kept for later runs. A source read from
+    elsewhere than its page (an abstract, an archived copy) is recorded with the status its
+    page got: the link's health is the page's, whatever stood in for it."""
     reused = reused or {}
     by_ref = {result.reference_id: result for result in fetched}
     checks = []
     for source in report.sources:
         result = by_ref.get(source.id)
         snapshot = reused.get(source.id)
-        if snapshot is None and isinstance(result, Snapshot) and source.status == "ok" and archive is not None:
+        page = source.read_from.page_status if source.read_from and source.read_from.page_status else source.status
+        if snapshot is None and isinstance(result, Snapshot) and page == "ok" and archive is not None:
             snapshot = SnapshotRow(
                 url=source.url,
                 archive=archive,
@@ -110,7 +115,7 @@ def run_from_report(
             SourceCheck(
                 ref=source.id,
                 url=source.url,
-                status=source.status,
+                status=page,
                 http_status=source.http_status,
                 reason=source.reason,
                 final_url=source.final_url,
@@ -157,6 +162,7 @@ def run_from_report(
         flags=flags,
         sources=tuple(checks),
         extraction_key=extraction,
+        answers=tuple(answer for resolution in resolutions for answer in resolution.answers),
     )
 
 

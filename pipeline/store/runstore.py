@@ -10,9 +10,10 @@ from pathlib import Path
 
 from ..config import RecheckSettings
 from ..errors import StoreError
-from ..records import Source
+from ..records import ServiceAnswer, Source
 from .read import (
     count_rows,
+    read_answer,
     read_article,
     read_articles,
     read_extraction,
@@ -125,6 +126,13 @@ class Store:
     def sources(self, urls: Sequence[str]) -> dict[str, SourceRow]:
         """What the store knows about each of `urls` (those it has seen)."""
         return read_sources(self._file, urls)
+
+    def answer(self, url: str) -> ServiceAnswer | None:
+        """The scholarly answer kept for request `url`, or None (the store is the chain's
+        `AnswerCache`: pipeline.fetch.scholarly asks it before asking a service)."""
+        return read_answer(self._file, url)
+
+    get = answer  # the AnswerCache protocol's name for it
 
     def extraction(self, snapshot_id: int, key: str) -> Source | None:
         """The Source extracted from snapshot `snapshot_id` under `key`, if it was kept."""

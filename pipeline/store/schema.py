@@ -91,6 +91,17 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 source BLOB NOT NULL, PRIMARY KEY (snapshot_id, key))""",
         ),
     ),
+    (
+        # Answers of the scholarly services (Europe PMC, PubMed, Crossref, ...) worth keeping,
+        # by request URL (never carrying a key), so a re-check does not ask again for an
+        # unchanged paper. Bodies are the decoded answers; headers as JSON pairs.
+        "scholarly_cache",
+        (
+            """CREATE TABLE scholarly_answers (
+                url TEXT PRIMARY KEY, service TEXT NOT NULL, status INTEGER NOT NULL,
+                headers TEXT NOT NULL DEFAULT '[]', body BLOB NOT NULL, fetched_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 

@@ -99,7 +99,8 @@ def test_an_old_store_is_migrated_and_keeps_its_runs(tmp_path: Path) -> None:
     old.close()
 
     with Store(path) as store:
-        assert store.applied_migrations() == ("0001_runs_sources_snapshots", "0002_watches", "0003_extractions")
+        assert store.applied_migrations() == tuple(name for name, _ in MIGRATIONS)
+        assert store.applied_migrations()[:3] == ("0001_runs_sources_snapshots", "0002_watches", "0003_extractions")
         article = store.article("/a.md")
         assert article is not None and article.title == "Old piece"
         assert store.latest_run(article.id).checked_at == "2024-01-01T00:00:00Z"
