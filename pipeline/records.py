@@ -159,6 +159,8 @@ class Article:
     claims: tuple[Claim, ...]
     references: tuple[Reference, ...]
     skipped: tuple[SkippedSentence, ...] = ()
+    # When the article says it was published ("yyyy-mm-dd"; "" when it does not say).
+    published: str = ""
 
 
 # ── fetch ─────────────────────────────────────────────────────────────────────────────────

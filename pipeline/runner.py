@@ -162,7 +162,7 @@ def check_article(
                 transport=transport,
                 recorder=recorder,
                 cache=cache,
-                archive_before=archive_date(request.first_checked, transport, checked_at),
+                archive_before=archive_date(article.published or request.first_checked, transport, checked_at),
             )
     except PipelineError:
         partial_archive.unlink(missing_ok=True)  # the article itself failed: nothing to keep
@@ -260,13 +260,13 @@ def resolve_sources(
     return {resolution.request.reference_id: resolution for resolution in found}
 
 
-def archive_date(first_checked: str, transport: httpx.AsyncBaseTransport | None, checked_at: str) -> str:
-    """The date ("yyyy-mm-dd") an archived copy of a dead source should precede: the
-    article's first check when the store knows it; else this check's date, or, replaying an
-    archive, the date that archive was made (so the replay asks for exactly what the live
-    run asked for)."""
-    if first_checked:
-        return first_checked[:10]
+def archive_date(known: str, transport: httpx.AsyncBaseTransport | None, checked_at: str) -> str:
+    """The date ("yyyy-mm-dd") an archived copy of a dead source should precede: `known`,
+    the article's publication date, else its first check when the store knows it; else this
+    check's date, or, replaying an archive, the date that archive was made (so the replay
+    asks for exactly what the live run asked for)."""
+    if known:
+        return known[:10]
     started = transport.index.started if isinstance(transport, archive.ReplayTransport) else ""
     return (started or checked_at)[:10]
 

@@ -7,7 +7,7 @@ bench/scholarly_sources.py (timed, as a child process) and tests/fetch/test_scho
     [3] a publisher page answering 403, DOI in the entry only  Crossref's deposited abstract
     [4] a "verify you are human" page, DOI in the entry        OpenAlex's abstract
     [5] a dead link (404)                                       the Wayback Machine's capture
-    [6] a dead link (410), captured twice                      the capture closest before the check
+    [6] a dead link (410), captured three times                the capture closest before the article's date
     [7] a PubMed record (PMID in its address)                  Europe PMC (after a 429 + Retry-After)
     [8] a PubMed record Europe PMC does not know               PubMed abstract (E-utilities)
     [9], [10] ordinary pages                                    the pages themselves
@@ -23,6 +23,10 @@ from pathlib import Path
 
 from loopback import LoopbackServer, Reply
 from scholarly_standins import Paper, StandIns
+
+# The article's dateline: archived copies of its dead links are taken from before this date.
+PUBLISHED = "2024-02-10"
+PUBLISHED_LINE = "10 February 2024"
 
 # What the report must say of each source: read_from.kind and read_from.service.
 EXPECTED = {
@@ -183,6 +187,10 @@ def serve_scenario(web: LoopbackServer, services: LoopbackServer, folder: Path) 
         "Salt and your heart",
         "Adults should eat no more than 6 grams of salt a day, about a teaspoon.",
         "Most of the salt we eat is already in bread, cereals and ready meals."))
+    # Captured after the article was published, when the page said something else: not the
+    # copy the article cited, though nearer to today.
+    standins.archive(url["6"], "20250601090000", _page(
+        "Salt and your heart: this advice is being reviewed", "We are reviewing this page and will update it soon."))
     # Europe PMC is busy at first: the first request gets "429, try again in 1 s".
     standins.fail("europepmc", [Reply(status=429, content_type="application/json", headers=(("Retry-After", "1"),),
                                       body=b'{"errMsg":"Too many requests"}')])
@@ -216,6 +224,7 @@ def serve_scenario(web: LoopbackServer, services: LoopbackServer, folder: Path) 
     article = folder / "everyday-habits.md"
     article.write_text(
         "# Everyday habits and your health: what the research says\n\n"
+        f"_Published {PUBLISHED_LINE} by the health desk._\n\n"
         f"## The findings\n\n{body}\n\n## References\n\n{references}\n",
         encoding="utf-8",
     )

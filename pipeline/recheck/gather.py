@@ -160,7 +160,9 @@ def _gather_one(
                 transport=transport,
                 recorder=recorder,
                 cache=store,
-                archive_before=runner.archive_date(recorded.added_at if recorded else "", transport, job.checked_at),
+                archive_before=runner.archive_date(
+                    article.published or (recorded.added_at if recorded else ""), transport, job.checked_at
+                ),
             )
         partial.replace(job.archive_path)
     finally:

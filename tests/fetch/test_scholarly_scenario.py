@@ -49,7 +49,10 @@ def test_every_source_is_read_and_the_report_says_how_then_replays_with_no_netwo
     # The report keeps what the page itself answered, and says why it was not read.
     assert (by_id["1"]["http_status"], by_id["1"]["read_from"]["page_status"]) == (403, "http_error")
     assert by_id["2"]["read_from"]["why"].startswith("the page is a bot check")
+    # The article says it was published on 10 February 2024: the copies are from before then.
+    assert live["article"]["title"].startswith("Everyday habits")
     assert by_id["5"]["read_from"]["date"] == "2023-06-12" and by_id["6"]["read_from"]["date"] == "2024-01-15"
+    assert all("timestamp=20240210" in seen.path for seen in scenario.standins.requests_to("wayback"))
     assert by_id["3"]["identifiers"]["doi"] == "10.5555/sleepmed.2021.77" and by_id["8"]["identifiers"]["pmid"] == "31800008"
     assert by_id["7"]["read_from"]["lookups"][0]["outcome"] == "abstract found"
     claims = {claim["citations"][0]: claim for claim in live["claims"]}
