@@ -81,7 +81,9 @@ _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 class AnswerCache(Protocol):
     """Answers kept from earlier runs (the run store), by request URL."""
 
-    def get(self, url: str) -> ServiceAnswer | None: ...
+    def answer(self, url: str) -> ServiceAnswer | None:
+        """The answer kept for request `url`, or None."""
+        ...
 
 
 OnResolved = Callable[[Resolution], None]
@@ -344,7 +346,7 @@ class _Chain:
         """One GET to a service: from the cache, else paced and sent with retries. None (and
         a Lookup saying why) when it came to nothing; a 404 comes back for the caller to read
         as "no record"."""
-        cached = self.cache.get(url) if self.cache is not None else None
+        cached = self.cache.answer(url) if self.cache is not None else None
         if cached is not None:
             return self.exchanger.answer_from_cache(cached)
         refused = check_url(url)

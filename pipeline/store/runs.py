@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..report.json_report import read_from_entry, read_from_text
 from ..config import Settings
 from ..records import FetchFailure, Passage, Report, Resolution, Snapshot, Source
 from .rows import (
@@ -117,7 +118,7 @@ def run_from_report(
                 url=source.url,
                 status=page,
                 http_status=source.http_status,
-                reason=source.reason,
+                reason=source.reason or read_from_text(read_from_entry(source)),
                 final_url=source.final_url,
                 snapshot=snapshot,
                 not_modified=source.id in reused,

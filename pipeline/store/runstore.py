@@ -132,8 +132,6 @@ class Store:
         `AnswerCache`: pipeline.fetch.scholarly asks it before asking a service)."""
         return read_answer(self._file, url)
 
-    get = answer  # the AnswerCache protocol's name for it
-
     def extraction(self, snapshot_id: int, key: str) -> Source | None:
         """The Source extracted from snapshot `snapshot_id` under `key`, if it was kept."""
         return read_extraction(self._file, snapshot_id, key)

@@ -74,6 +74,9 @@ def test_a_recheck_does_not_ask_again_for_an_unchanged_paper(loopback: LoopbackS
         assert not any("/entrez/eutils/" in path for path in repeated)
         assert result.error == ""
         assert [check.status for check in latest.sources] == ["http_error", "ok"]  # the link's health is the page's
+        # ... and its reason says what stood in for the page.
+        assert latest.sources[0].reason.startswith("Read from the abstract from PubMed (NCBI E-utilities)")
+        assert "refused by the site" in latest.sources[0].reason
         assert [claim.verdict for claim in latest.claims][0] in ("supported", "partially_supported")
 
 
