@@ -52,6 +52,23 @@ class FetchSettings:
     contact: str = ""
 
 
+SCHOLARLY_SERVICES = ("europepmc", "ncbi_eutils", "crossref", "openalex", "unpaywall", "wayback")
+
+
+@dataclass(frozen=True, slots=True)
+class ScholarlySettings:
+    """Where a paper is looked up when its page cannot be read (see the [scholarly] section):
+    which services are on, and each one's base URL (a mirror or a test server may stand in)."""
+
+    enabled: tuple[str, ...] = SCHOLARLY_SERVICES
+    europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+    ncbi_eutils_url: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    crossref_url: str = "https://api.crossref.org"
+    openalex_url: str = "https://api.openalex.org"
+    unpaywall_url: str = "https://api.unpaywall.org/v2"
+    wayback_url: str = "https://archive.org/wayback/available"
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
     """How a snapshot becomes passages (see the [extract] section of default.toml)."""
@@ -67,6 +84,8 @@ class ExtractSettings:
     design_lead_chars: int = 3000
     favor_precision: bool = True
     soft_404_max_chars: int = 1500
+    wall_max_chars: int = 400
+    min_abstract_chars: int = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +205,7 @@ class Settings:
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    scholarly: ScholarlySettings = field(default_factory=ScholarlySettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
@@ -218,6 +238,7 @@ class Settings:
 _SECTIONS: dict[str, type] = {
     "ingest": IngestSettings,
     "fetch": FetchSettings,
+    "scholarly": ScholarlySettings,
     "extract": ExtractSettings,
     "match": MatchSettings,
     "judge": JudgeSettings,
@@ -253,6 +274,11 @@ def load_settings(user_file: str | Path | None = None) -> Settings:
         raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", path=str(user_file or ""))
     try:
         sections = {name: _build_section(name, cls, merged.get(name, {})) for name, cls in _SECTIONS.items()}
+        unknown_services = sorted(set(sections["scholarly"].enabled) - set(SCHOLARLY_SERVICES))
+        if unknown_services:
+            raise ConfigError(
+                f"unknown service '{unknown_services[0]}' in scholarly.enabled (known: {', '.join(SCHOLARLY_SERVICES)})"
+            )
     except ConfigError as error:
         # A bad value can only come from the user's file: the defaults are tested.
         raise ConfigError(str(error), path=str(user_file or "")) from None

@@ -6,8 +6,9 @@ the claim, source and passage it rests on. Sequences are tuples so a record stay
 and cannot be changed behind a later stage's back.
 
     ingest  ─▶ Article{Claim, Reference, SkippedSentence}
-    fetch   ─▶ Snapshot | FetchFailure
-    extract ─▶ Source{Passage}
+    fetch   ─▶ Snapshot | FetchFailure; Resolution{PaperRecord, Lookup, ServiceAnswer} for
+               the references the runner asks the scholarly chain about (a ResolveRequest)
+    extract ─▶ Source{Passage, Identifiers, ReadFrom}
     match   ─▶ Evidence, Judgement
     assess  ─▶ Flag
     runner  ─▶ Report (everything above, for the writers)
@@ -169,6 +170,8 @@ class Article:
     claims: tuple[Claim, ...]
     references: tuple[Reference, ...]
     skipped: tuple[SkippedSentence, ...] = ()
+    # When the article says it was published ("yyyy-mm-dd"; "" when it does not say).
+    published: str = ""
 
 
 # ── fetch ─────────────────────────────────────────────────────────────────────────────────
@@ -209,6 +212,144 @@ class FetchFailure:
     final_url: str | None = None
     archived_as: str = ""
     redirects: tuple[str, ...] = ()
+
+
+# ── scholarly resolution (asked by the runner, answered by fetch, read by extract) ─────────
+
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    """What names a source as a paper: DOI, PubMed id, PubMed Central id, arXiv id, and the
+    preprint server it was posted to ("medrxiv", "biorxiv", "arxiv"; "" for a journal)."""
+
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    arxiv: str = ""
+    preprint: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.doi or self.pmid or self.pmcid or self.arxiv)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveRequest:
+    """One reference the runner asks the scholarly chain about, and why.
+
+    `state` is what the cited page turned out to be ("refused", "dead", "challenge",
+    "cookie_wall", "login", "paywall", "landing", "not_found", "database_record", "no_link");
+    `why` says it in words for the report. `have_abstract`: the page's own metadata carries
+    the abstract, so only a full text is worth asking for. `archive_first`: the page is gone
+    or changed, so its archived copy comes before any abstract. `archive_before`: the date
+    ("yyyy-mm-dd") the archived copy should precede (the article's, or its first check's).
+    """
+
+    reference_id: str
+    url: str
+    identifiers: Identifiers
+    state: str
+    why: str
+    have_abstract: bool = False
+    archive_first: bool = False
+    ask_archive: bool = True
+    archive_before: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One step of the chain for one source: the service asked (or passed over), the request
+    made, and what came of it in plain words ("abstract found", "no record for this DOI",
+    "HTTP 503 after 3 attempts", "switched off", "not in the archive ...")."""
+
+    service: str
+    outcome: str
+    url: str = ""
+    archived_as: str = ""
+    found: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """What a scholarly service says about a paper: its bibliographic facts and its abstract
+    (paragraphs, labels such as "Methods:" kept at their start). `url` is the request that
+    answered, `archived_as` its WARC record, `fetched_at` when it was answered."""
+
+    service: str
+    url: str
+    title: str = ""
+    journal: str = ""
+    published: str = ""
+    authors: tuple[str, ...] = ()
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    abstract: tuple[str, ...] = ()
+    archived_as: str = ""
+    fetched_at: str = ""
+    content_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAnswer:
+    """An API answer worth keeping, so a later check of the same paper need not ask again:
+    the request URL (never carrying a key), the response as received, and when."""
+
+    url: str
+    service: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    fetched_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the scholarly chain found for one ResolveRequest.
+
+    `record`: the best abstract and bibliographic facts found (None when none). `copy`: a
+    document read in the page's place, fetched like any page and archived: an open-access
+    full text (`copy_kind` "full_text" from Europe PMC, "open_access_copy" from Unpaywall) or
+    an archived copy ("archived_copy", from the Wayback Machine, `copy_date` its capture
+    date). `lookups` is every step taken or passed over, in order; `answers` the new API
+    answers worth caching.
+    """
+
+    request: ResolveRequest
+    record: PaperRecord | None = None
+    copy: Snapshot | None = None
+    copy_kind: str = ""
+    copy_service: str = ""
+    copy_date: str = ""
+    lookups: tuple[Lookup, ...] = ()
+    answers: tuple[ServiceAnswer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFrom:
+    """Where a source's text came from, when not (only) from the cited page.
+
+    `kind`: "page_metadata" (the abstract in the page's own metadata), "abstract" (from a
+    scholarly service), "full_text" (an open-access full text from Europe PMC),
+    "open_access_copy" (Unpaywall's copy), "archived_copy" (the Wayback Machine), or
+    "nothing" (the chain found nothing readable). `service` names where; `url` and
+    `archived_as` the request or copy and its WARC record; `date` when that text was
+    captured; `why` why the page itself was not read; `page_status` the status the cited
+    page itself got (what link checks count); `lookups` every step of the chain.
+    """
+
+    kind: str
+    why: str
+    service: str = ""
+    url: str = ""
+    archived_as: str = ""
+    date: str = ""
+    page_status: str = ""
+    lookups: tuple[Lookup, ...] = ()
+
+    @property
+    def abstract_only(self) -> bool:
+        """Whether the text read is an abstract, not the whole paper."""
+        return self.kind in ("page_metadata", "abstract")
 
 
 # ── extract ───────────────────────────────────────────────────────────────────────────────
@@ -267,6 +408,10 @@ class Source:
     # <title> part that is not the headline, the copyright holder): who the source is when its
     # address says nothing, and what an article may call it ("AASM", "NHS").
     names: tuple[str, ...] = ()
+    # What names the source as a paper (from its address, its reference entry, its page).
+    identifiers: Identifiers = field(default_factory=Identifiers)
+    # Where the text came from when not from the cited page as fetched (None: the page).
+    read_from: ReadFrom | None = None
 
 
 # ── match ─────────────────────────────────────────────────────────────────────────────────

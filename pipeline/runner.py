@@ -6,6 +6,10 @@
     2. ingest   bytes → Article (claims with their citations, references)
     3. fetch    references → Snapshot | FetchFailure, every response archived to WARC
                 (from the network, or replayed from an archive with no network at all)
+   3a. resolve  the sources whose page is refused, dead, not the paper (a bot check, a wall,
+                a landing page) or a database record, decided by extract.resolution_request
+                (a pure reading of the page), looked up by fetch.scholarly: open abstracts,
+                open-access full texts, archived copies; every request archived like a page
     4. extract  snapshots → Sources (kind, metadata, passages); a re-check passes in the
                 Sources it already holds for pages that answered 304 (same bytes, same
                 settings), and those are not extracted again
@@ -14,9 +18,12 @@
     7. graph    the claim–evidence graph, and the summary queries on it
     8. report   report.json / report.md / report.html / graph.graphml, atomically
 
-Steps 1-2 are `read_article`, step 3 `fetch_sources`, steps 4-7 `analyse`: a re-check
-(pipeline.recheck.rechecker) runs the same three functions, with conditional requests in step 3, and
-writes its own report instead of step 8. Recording a run in the run store is not a stage:
+Steps 1-2 are `read_article`, step 3 `fetch_sources`, step 3a `resolve_sources`, steps 4-7
+`analyse`: a re-check (pipeline.recheck.rechecker) runs the same four functions, with
+conditional requests in step 3, and writes its own report instead of step 8. Step 3a is where
+reading and fetching meet: the decision that a page is not the paper is extract's, the
+requests it leads to are fetch's, and the runner, above both, passes one to the other (fetch
+never imports extract). Recording a run in the run store is not a stage:
 the store does it with what `check_article` returns (`pipeline.store.check_and_record`).
 
 Each stage is a pure function of the records before it; only steps 1, 3 and 8 touch the
@@ -47,7 +54,15 @@ from .errors import (
 )
 from .fetch import archive
 from .progress import Progress, SilentProgress
-from .records import Article, FetchFailure, Reference, Report, Snapshot, Source
+from .records import (
+    Article,
+    FetchFailure,
+    Reference,
+    Report,
+    Resolution,
+    Snapshot,
+    Source,
+)
 from .report import write_reports
 
 if TYPE_CHECKING:  # graph.py is the only module that imports networkx at run time
@@ -71,6 +86,9 @@ class CheckRequest:
     out_dir: Path | None = None
     archive: Path | None = None
     offline: bool = False
+    # When the article was first checked ("yyyy-mm-dd..."), from the run store: an archived
+    # copy of a dead source is taken from before then. "" for a first check.
+    first_checked: str = ""
 
     @property
     def replayed(self) -> bool:
@@ -87,6 +105,7 @@ class CheckOutcome:
     outputs: dict[str, Path]
     fetched: tuple[Snapshot | FetchFailure, ...] = ()
     archive: Path | None = None
+    resolutions: tuple[Resolution, ...] = ()
 
 
 def is_url(location: str) -> bool:
@@ -113,11 +132,18 @@ def default_archive_for(location: str) -> Path:
     return path.with_name(f"{path.stem}.warc.gz")
 
 
-def check_article(request: CheckRequest, settings: Settings, progress: Progress | None = None,
-                  judge: match.Judge | None = None) -> CheckOutcome:
+def check_article(
+    request: CheckRequest,
+    settings: Settings,
+    progress: Progress | None = None,
+    judge: match.Judge | None = None,
+    *,
+    cache: fetch.AnswerCache | None = None,
+) -> CheckOutcome:
     """Run the whole check of one article and write its reports (see the module docstring).
     `judge` answers in step 5 (default: the one `[judge] use` names, answers kept in memory;
-    the run store passes one whose answers it keeps)."""
+    the run store passes one whose answers it keeps). `cache` holds scholarly answers kept
+    from earlier runs (the run store's)."""
     progress = progress or SilentProgress()
     out_dir = request.out_dir or Path("outputs") / article_slug(request.article)
     replay_from = _replay_archive(request)
@@ -140,12 +166,22 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
             fetched = fetch_sources(
                 references_to_fetch(article), settings, transport=transport, recorder=recorder, progress=progress
             )
+            resolutions = resolve_sources(
+                article,
+                fetched,
+                settings,
+                transport=transport,
+                recorder=recorder,
+                cache=cache,
+                archive_before=archive_date(article.published or request.first_checked, transport, checked_at),
+            )
     except PipelineError:
         partial_archive.unlink(missing_ok=True)  # the article itself failed: nothing to keep
         raise
     partial_archive.replace(archive_path)
 
-    report, claim_graph = _analyse(article, fetched, settings, checked_at, progress, judge=judge)
+    report, claim_graph = _analyse(article, fetched, settings, checked_at, progress, judge=judge,
+                                   resolutions=resolutions)
 
     progress.start("report")
     outputs = write_reports(report, out_dir, settings)
@@ -153,7 +189,13 @@ def check_article(request: CheckRequest, settings: Settings, progress: Progress 
     outputs["archive"] = archive_path
     progress.finish("report")
 
-    return CheckOutcome(report=report, outputs=outputs, fetched=tuple(fetched), archive=archive_path)
+    return CheckOutcome(
+        report=report,
+        outputs=outputs,
+        fetched=tuple(fetched),
+        archive=archive_path,
+        resolutions=tuple(resolutions.values()),
+    )
 
 
 def read_article(
@@ -205,6 +247,42 @@ def fetch_sources(
     return fetched
 
 
+def resolve_sources(
+    article: Article,
+    fetched: Sequence[Snapshot | FetchFailure],
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    recorder: archive.WarcRecorder | None = None,
+    cache: fetch.AnswerCache | None = None,
+    archive_before: str = "",
+) -> dict[str, Resolution]:
+    """Step 3a: {reference id: what the scholarly chain found} for the sources whose page
+    cannot be read as the paper (extract.resolution_request decides which, and why)."""
+    references = {reference.id: reference for reference in references_to_fetch(article)}
+    requests = []
+    for result in fetched:
+        reference = references.get(result.reference_id) or Reference(id=result.reference_id, url=result.url)
+        wanted = extract.resolution_request(reference, result, settings, archive_before=archive_before)
+        if wanted is not None:
+            requests.append(wanted)
+    found = fetch.resolve_references_sync(
+        requests, settings.fetch, settings.scholarly, transport=transport, recorder=recorder, cache=cache
+    )
+    return {resolution.request.reference_id: resolution for resolution in found}
+
+
+def archive_date(known: str, transport: httpx.AsyncBaseTransport | None, checked_at: str) -> str:
+    """The date ("yyyy-mm-dd") an archived copy of a dead source should precede: `known`,
+    the article's publication date, else its first check when the store knows it; else this
+    check's date, or, replaying an archive, the date that archive was made (so the replay
+    asks for exactly what the live run asked for)."""
+    if known:
+        return known[:10]
+    started = transport.index.started if isinstance(transport, archive.ReplayTransport) else ""
+    return (started or checked_at)[:10]
+
+
 def analyse(
     article: Article,
     fetched: Sequence[Snapshot | FetchFailure],
@@ -214,15 +292,18 @@ def analyse(
     progress: Progress | None = None,
     extracted: Mapping[str, Source] | None = None,
     judge: match.Judge | None = None,
+    resolutions: Mapping[str, Resolution] | None = None,
 ) -> Report:
     """Steps 4-7: extract, match, assess and summarise the graph; pure (no I/O) but for
     what a judge of the operator's choosing does (an LLM endpoint's requests).
 
-    `extracted` ({reference id: Source}) stands in for step 4 on those references; `judge`
+    `extracted` ({reference id: Source}) stands in for step 4 on those references;
+    `resolutions` ({reference id: Resolution}) are what step 3a found for the others; `judge`
     is as for `check_article`.
     """
-    return _analyse(article, fetched, settings, checked_at or _now(), progress or SilentProgress(), extracted,
-                    judge)[0]
+    return _analyse(
+        article, fetched, settings, checked_at or _now(), progress or SilentProgress(), extracted, judge, resolutions
+    )[0]
 
 
 def _analyse(
@@ -233,12 +314,17 @@ def _analyse(
     progress: Progress,
     extracted: Mapping[str, Source] | None = None,
     judge: match.Judge | None = None,
+    resolutions: Mapping[str, Resolution] | None = None,
 ) -> tuple[Report, nx.MultiDiGraph]:
     known = extracted or {}
+    found = resolutions or {}
     listed = {reference.id: reference.title for reference in article.references}
     progress.start("extract", len(fetched))
-    sources = tuple(known.get(result.reference_id) or _extract_one(result, listed.get(result.reference_id, ""),
-                                                                   settings, progress) for result in fetched)
+    sources = tuple(
+        known.get(result.reference_id)
+        or _extract_one(result, listed.get(result.reference_id, ""), settings, progress, found.get(result.reference_id))
+        for result in fetched
+    )
     progress.finish("extract")
 
     progress.start("match", len(article.claims))
@@ -319,14 +405,17 @@ def references_to_fetch(article: Article) -> tuple[Reference, ...]:
     return article.references + tuple(missing.values())
 
 
-def _extract_one(result: Snapshot | FetchFailure, listed: str, settings: Settings, progress: Progress) -> Source:
+def _extract_one(
+    result: Snapshot | FetchFailure,
+    listed: str,
+    settings: Settings,
+    progress: Progress,
+    resolution: Resolution | None,
+) -> Source:
     """The source from a fetched page, or from a failure and `listed`, the article's reference
-    entry for it (what may still say who the source is when the page cannot be read)."""
-    source = (
-        extract.unavailable_source(result, settings, listed=listed)
-        if isinstance(result, FetchFailure)
-        else extract.extract_source(result, settings)
-    )
+    entry for it (what may still say who the source is when the page cannot be read), or from
+    what step 3a found in the page's place."""
+    source = extract.read_source(result, settings, listed=listed, resolution=resolution)
     progress.advance("extract", result.url)
     return source
 

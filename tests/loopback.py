@@ -13,6 +13,7 @@ guard sent nothing or that a limit held.
         page = server.add("/page", body=b"<html>...</html>")
         server.redirect("/old", "/page")
         server.add("/flaky", replies=[Reply(status=503), Reply(body=b"ok")])
+        server.handle("/api/", lambda seen: Reply(body=seen.path.encode()))  # answers computed per request
         ...
         assert server.hits("/flaky") == 2
         assert server.peak_in_flight <= 2
@@ -91,6 +92,7 @@ class LoopbackServer:
         self._routes: dict[str, list[Reply]] = {}
         self._responders: dict[str, Callable[[SeenRequest], Reply]] = {}
         self._served: dict[str, int] = {}
+        self._handlers: list[tuple[str, Callable[[SeenRequest], Reply]]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.requests: list[SeenRequest] = []
@@ -167,6 +169,15 @@ class LoopbackServer:
             self._responders[path] = responder
         return self.url(path)
 
+    def handle(self, prefix: str, answer: Callable[[SeenRequest], Reply]) -> str:
+        """Answer every path starting with `prefix` (and not added exactly) with what
+        `answer` makes of the request: a stand-in for a service that reads its query. The
+        longest matching prefix wins. Returns the URL of `prefix`."""
+        with self._lock:
+            self._handlers.append((prefix, answer))
+            self._handlers.sort(key=lambda pair: len(pair[0]), reverse=True)
+        return self.url(prefix)
+
     def redirect(self, path: str, to: str, status: int = 301) -> str:
         """Answer `path` with a redirect to `to` (a path or an absolute URL). Returns the URL."""
         return self.add(path, Reply(status=status, content_type=None, headers=(("Location", to),)))
@@ -185,6 +196,10 @@ class LoopbackServer:
             return responder(seen)
         with self._lock:
             answers = self._routes.get(path)
+            handler = next((answer for prefix, answer in self._handlers if path.startswith(prefix)), None)
+        if answers is None and handler is not None and seen is not None:
+            return handler(seen)
+        with self._lock:
             if answers is None:
                 return Reply(status=404, body=b"<html><body>no such page</body></html>")
             served = self._served[path]

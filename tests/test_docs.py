@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from lxml import html
+from scripts import load_script
 
 from pipeline import cli
 from pipeline import config as settings_module
@@ -29,8 +30,15 @@ from pipeline.batch import VERBS, run_batch
 from pipeline.config import load_settings
 from pipeline.language.text import sentence_spans
 from pipeline.match.matcher import match_claims
-from pipeline.records import FLAG_CODES, SOURCE_KINDS, SOURCE_STATUSES, Article, Claim, Passage, Source
-from scripts import load_script
+from pipeline.records import (
+    FLAG_CODES,
+    SOURCE_KINDS,
+    SOURCE_STATUSES,
+    Article,
+    Claim,
+    Passage,
+    Source,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

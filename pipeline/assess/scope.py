@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..language.cues import Term, cue_set, term_analyzer, tokenize
-from ..match.retrieval import covered
 from ..language.strength import claim_strength
 from ..language.text import STOPWORDS
+from ..match.retrieval import covered
 from ..records import Evidence, Flag
 from .context import ClaimContext, cite
 from .wording import distances_itself, inside_quotes

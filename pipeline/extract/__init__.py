@@ -9,10 +9,17 @@ Takes: a `Snapshot` (or a `FetchFailure`, which becomes an unavailable Source). 
     pagemeta   what a page says about itself (title, publisher, dates, DOI); with
                pagenames and jsonld
     kinds      what kind of source a page is, and the design of the research it reports
+    walls      whether a page is the paper or a bot check, a cookie wall, a login or paywall
+               stub, a landing page without an abstract
+    identifiers  DOI, PubMed id, PMC id, arXiv id, preprint server of a cited source
+    resolving  when a source is looked up elsewhere (the runner asks fetch.scholarly), and
+               the Source read from what was found (a full text, a copy, an abstract)
+    jats       a JATS full text (Europe PMC's open-access papers) as blocks and metadata
 """
 
 from __future__ import annotations
 
 from .extractor import decode_body, extract_source, unavailable_source
+from .resolving import read_source, resolution_request
 
-__all__ = ["decode_body", "extract_source", "unavailable_source"]
+__all__ = ["decode_body", "extract_source", "read_source", "resolution_request", "unavailable_source"]

@@ -16,6 +16,11 @@ what it says, cut into passages with exact offsets.
    pipeline.extract.main_text; PDFs and plain text via pipeline.extract.pdf_text.
 5. Kind (kinds.classify_source) and study designs (designs.detect_study_designs, read in
    the title, metadata, the lead and the method sections).
+3a. Not the paper (walls.read_page): a bot check, a cookie wall, a login or paywall stub, or a
+   landing page without an abstract is a Source with status "http_error" (its HTTP status
+   kept), the reason saying what the page is, and no passages: its words are never evidence.
+   (The runner looks the paper up elsewhere first: pipeline.extract.resolving.) A JATS full
+   text (pipeline.extract.jats) is read as the paper it is.
 5a. Soft 404 (designs.soft_404_signal): a page served "200 OK" whose title or short main text
    says it was not found is a Source with status "http_error" (its HTTP status kept) and no
    passages, so no claim is matched against an error page.
@@ -39,19 +44,21 @@ from functools import lru_cache
 from ..config import Settings, load_settings
 from ..language.domains import registrable_domain
 from ..language.text import sentence_spans
-from ..records import FetchFailure, Passage, Snapshot, Source
+from ..records import FetchFailure, Identifiers, Passage, Snapshot, Source
+from .decoding import decode_body
 from .designs import detect_study_designs, method_section_text, soft_404_signal
+from .identifiers import identify_source
+from .jats import looks_like_jats, read_jats
 from .kinds import classify_source, kind_from_domain
 from .main_text import main_text_blocks, parse_html
 from .pagemeta import PageMetadata, read_page_metadata
 from .pdf_text import TextBlock, blocks_from_pdf, blocks_from_plain_text
+from .walls import PageReading, read_page
 
-__all__ = ["decode_body", "extract_source", "unavailable_source"]
+__all__ = ["assemble_passages", "decode_body", "extract_source", "not_the_paper", "unavailable_source"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE)
-_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE)
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p)\b",
     re.IGNORECASE | re.DOTALL,
@@ -60,9 +67,10 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xm
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 
 
-def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
+def extract_source(snapshot: Snapshot, settings: Settings, *, listed: str = "") -> Source:
     """A fetched snapshot read into a Source: kind, metadata and passages (see the module
-    docstring for the cascade). Never raises on what the page contains."""
+    docstring for the cascade). `listed` is the article's reference entry for it (what may
+    carry the paper's DOI or PubMed id). Never raises on what the page contains."""
     options = settings.extract
     body = snapshot.body
     notes: list[str] = []
@@ -98,9 +106,17 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
             doi=doi,
             page_text="\n".join(block.text for block in blocks)[: options.max_signal_chars],
         )
+    elif media == "html" and looks_like_jats(body) and (jats := read_jats(body)) is not None:
+        blocks, page = jats
+        blocks = list(blocks)
     elif media in ("html", "text"):
         text, _ = decode_body(body, content_type, sniff_meta=media == "html")
         text = _CONTROL.sub("", text)
+        if media == "html":
+            reading = read_page(snapshot, settings, html_text=text)
+            # A page that says it was not found keeps its own rule (step 5a, on the main text).
+            if not reading.is_paper and reading.state != "not_found":
+                return not_the_paper(base, address, reading, settings, listed=listed)
         if media == "text":
             blocks = blocks_from_plain_text(text)
             page = PageMetadata(
@@ -123,7 +139,7 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
     kind, reasons = classify_source(
         address, page, domain_kinds=settings.source_kinds, lexicon=settings.lexicon("source_signals")
     )
-    full_text, passages, assembly_notes = _assemble(blocks, snapshot.reference_id, settings)
+    full_text, passages, assembly_notes = assemble_passages(blocks, snapshot.reference_id, settings)
     if media != "pdf":
         first_heading = next((block.text for block in blocks if block.heading), "")
         signal = soft_404_signal(
@@ -169,6 +185,26 @@ def extract_source(snapshot: Snapshot, settings: Settings) -> Source:
         passages=passages,
         notes=tuple(notes + list(page.notes) + assembly_notes),
         names=page.names,
+        identifiers=identify_source(snapshot.url, listed, Identifiers(doi=page.doi)),
+    )
+
+
+def not_the_paper(base: Source, address: str, reading: PageReading, settings: Settings, *, listed: str = "") -> Source:
+    """The Source of a page that is not the paper (a bot check, a wall, a bare landing page):
+    status "http_error" with its HTTP status kept, the reason saying what the page is, the
+    kind its address alone tells, and no text: nothing on it is evidence."""
+    kind, reasons = kind_from_domain(
+        address, domain_kinds=settings.source_kinds, lexicon=settings.lexicon("source_signals"), listed=listed
+    )
+    return replace(
+        base,
+        status="http_error",
+        reason=reading.why,
+        kind=kind,
+        kind_reasons=(*reasons, "kind from the address only: the page is not the paper"),
+        title=reading.title,
+        publisher=registrable_domain(address),
+        identifiers=identify_source(base.url, listed, reading.identifiers),
     )
 
 
@@ -197,6 +233,7 @@ def unavailable_source(failure: FetchFailure, settings: Settings | None = None, 
         publisher=registrable_domain(address),
         fetched_at=failure.fetched_at,
         archived_as=failure.archived_as,
+        identifiers=identify_source(failure.url, listed),
     )
 
 
@@ -256,50 +293,6 @@ def _looks_binary(body: bytes) -> bool:
     return controls > 0.1 * len(sample)
 
 
-def decode_body(body: bytes, content_type: str = "", *, sniff_meta: bool = True) -> tuple[str, str]:
-    """`body` as text and the encoding used: its BOM, else the HTTP charset, else the page's
-    <meta charset> (when `sniff_meta`), else UTF-8, else cp1252 with replacement characters
-    (which never fails). A declared charset that does not decode the bytes is passed over."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace"), encoding
-    candidates = []
-    declared = _HTTP_CHARSET.search(content_type or "")
-    if declared:
-        candidates.append(declared.group(1))
-    if sniff_meta:
-        meta = _META_CHARSET.search(body[:4096])
-        if meta:
-            candidates.append(meta.group(1).decode("ascii", errors="ignore"))
-    candidates.append("utf-8")
-    for name in candidates:
-        encoding = _codec(name)
-        if not encoding:
-            continue
-        try:
-            return body.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return body.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _codec(label: str) -> str:
-    """A Python codec for a charset label; latin-1 and ASCII labels read as cp1252, as
-    browsers do (pages labelled so are nearly always cp1252)."""
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except (LookupError, ValueError):
-        return ""
-    if name in ("latin-1", "iso8859-1", "ascii"):
-        return "cp1252"
-    # A page cannot declare UTF-16 in a <meta> it could only be read as ASCII to find.
-    return "" if name.startswith("utf-16") or name.startswith("utf-32") else name
-
-
 def _first_doi_in(text: str) -> str:
     found = re.search(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", text)
     return found.group(1).rstrip(".,;:)]") if found else ""
@@ -334,10 +327,11 @@ def _read_html(
 # ── text and passages ─────────────────────────────────────────────────────────────────────
 
 
-def _assemble(
+def assemble_passages(
     blocks: Sequence[TextBlock], source_id: str, settings: Settings
 ) -> tuple[str, tuple[Passage, ...], list[str]]:
-    """Source.text from the blocks, and its passages (see step 6 of the module docstring)."""
+    """Source.text from the blocks, and its passages (see step 6 of the module docstring);
+    also the notes on what was cut."""
     options = settings.extract
     parts: list[str] = []
     spans: list[tuple[int, int, bool]] = []

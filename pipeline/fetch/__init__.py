@@ -14,6 +14,9 @@ behind one httpx transport, so an archive replays a run with no network at all.
     archive      writing the WARC and replaying it; archive_read: reading it back
     chat         the client of an OpenAI-compatible chat-completions endpoint (the openai
                  judge): not a source, so neither guarded nor archived (see its docstring)
+    scholarly    the resolution chain: a paper whose page cannot be read, looked up by its
+                 identifiers (Europe PMC, PubMed, Crossref, OpenAlex, Unpaywall) or in the
+                 Wayback Machine; services: each service's requests and answers
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 from .archive import ReplayTransport, WarcRecorder
 from .archive_read import ArchiveIndex
 from .fetcher import Validators, fetch_document, fetch_references, fetch_references_sync
+from .scholarly import AnswerCache, resolve_references, resolve_references_sync
 
 __all__ = [
+    "AnswerCache",
     "ArchiveIndex",
     "ReplayTransport",
     "Validators",
@@ -30,4 +35,6 @@ __all__ = [
     "fetch_document",
     "fetch_references",
     "fetch_references_sync",
+    "resolve_references",
+    "resolve_references_sync",
 ]

@@ -67,6 +67,8 @@ class ArchiveIndex:
         self.path = Path(path)
         self.name = self.path.name
         self.damaged = False
+        # When the archive was begun (the WARC-Date of its first record, "" when unknown).
+        self.started = ""
         # Where the last intact record ends: what a writer appending may keep.
         self.intact_bytes = 0
         self._by_url: dict[str, int] = {}
@@ -140,6 +142,8 @@ class ArchiveIndex:
                 return
             offset = records.get_record_offset()
             self.intact_bytes = offset + records.get_record_length()
+            if not self._intact:
+                self.started = record.rec_headers.get_header("WARC-Date") or ""
             self._intact += 1
             if record.rec_type == "response":
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""

@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Mapping
 
 import httpx
 
 from ..config import FetchSettings
-from .addresses import AddressGuard, GuardedTransport
+from ..records import ServiceAnswer
+from .addresses import AddressGuard, GuardedTransport, Unreachable
 from .archive import REPLAY_ARCHIVED_AS, REPLAY_FETCHED_AT, WarcRecorder, utc_now
 from .body import ACCEPT_ENCODING, BodyProblem, BodyReader
-from .rules import url_host
+from .rules import backoff_delay, is_certificate_error, retry_after_seconds, url_host
 from .trail import Trail
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 
 _ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 
@@ -45,6 +51,7 @@ class Exchange:
     fetched_at: str
     archived_as: str
     gave_up: str = ""  # why retries stopped early, for the reason line
+    cached: bool = False  # answered from the run store's cache, not the network
 
     def header(self, name: str) -> str:
         return next((value for key, value in self.headers if key.lower() == name), "")
@@ -103,9 +110,27 @@ class Exchanger:
         """Close the client (and the transport it owns; a borrowed one stays open)."""
         await self.client.aclose()
 
-    async def exchange(self, url: str, limit: int, trail: Trail | None, *, check_type: bool = True) -> Exchange:
-        """One GET of `url`: send, read the body under the rules, archive it."""
-        request = self.client.build_request("GET", url, headers=trail.conditions if trail is not None else None)
+    async def exchange(
+        self,
+        url: str,
+        limit: int,
+        trail: Trail | None,
+        *,
+        check_type: bool = True,
+        headers: Mapping[str, str] | None = None,
+        secret_query: Mapping[str, str] | None = None,
+    ) -> Exchange:
+        """One GET of `url`: send, read the body under the rules, archive it.
+
+        `headers` are added to the request (an API's Accept). `secret_query` parameters (an
+        API key) are added on the wire only: the archive records `url` without them, so a key
+        never lands in a WARC, and a replay (which sends none) finds the record by `url`."""
+        wire_url = url
+        if secret_query and not self.replaying:
+            wire_url = str(httpx.URL(url).copy_merge_params(dict(secret_query)))
+        sent_headers = {**(trail.conditions if trail is not None else {}), **(headers or {})}
+        request = self.client.build_request("GET", wire_url, headers=sent_headers or None)
+        public_url = str(request.url) if wire_url == url else str(httpx.URL(url))
         if trail is not None:
             trail.receiving = None
         await self._polite(url_host(url))
@@ -125,14 +150,14 @@ class Exchanger:
             reader.truncated = "time" if cut_by_time else "disconnect"
             raise
         finally:
-            archived = self._archive(request, response, headers, bytes(reader.raw), reader.truncated, fetched_at)
+            archived = self._archive(public_url, request, response, headers, bytes(reader.raw), reader.truncated, fetched_at)
             if trail is not None:
-                trail.archived_as = archived
+                trail.archived_as, trail.fetched_at = archived, fetched_at
             await response.aclose()
         if trail is not None:
             trail.receiving = None
         return Exchange(
-            url=str(request.url),
+            url=public_url,
             status=response.status_code,
             reason_phrase=response.reason_phrase,
             headers=headers,
@@ -142,8 +167,73 @@ class Exchanger:
             archived_as=archived,
         )
 
+    async def exchange_with_retries(
+        self,
+        url: str,
+        trail: Trail,
+        *,
+        check_type: bool = True,
+        headers: Mapping[str, str] | None = None,
+        secret_query: Mapping[str, str] | None = None,
+    ) -> Exchange:
+        """`exchange`, retrying connect errors, 429 and 5xx with exponential backoff and
+        jitter, honouring Retry-After up to retry_after_cap, within `trail.deadline` (an
+        event-loop time). A replay answers the same every time, so it is asked once."""
+        retries = 0 if self.replaying else self.settings.retries
+        for attempt in range(retries + 1):
+            trail.attempts = attempt + 1
+            last = attempt == retries
+            try:
+                exchange = await self.exchange(
+                    url, self.settings.max_bytes, trail, check_type=check_type, headers=headers,
+                    secret_query=secret_query,
+                )
+            except RETRYABLE_ERRORS as error:
+                if last or isinstance(error, Unreachable) or is_certificate_error(error):
+                    raise
+                await asyncio.sleep(backoff_delay(self.settings.backoff_base, attempt))
+                continue
+            if exchange.status not in RETRY_STATUSES or last:
+                return exchange
+            delay = backoff_delay(self.settings.backoff_base, attempt)
+            if exchange.status in _RETRY_AFTER_STATUSES:
+                asked = retry_after_seconds(exchange.header("retry-after"))
+                if asked is not None and asked > self.settings.retry_after_cap:
+                    cap = self.settings.retry_after_cap
+                    exchange.gave_up = f"it asked to wait {asked:g} s, longer than retry_after_cap ({cap:g} s)"
+                    return exchange
+                delay = delay if asked is None else asked
+            if asyncio.get_running_loop().time() + delay > trail.deadline:
+                exchange.gave_up = "waiting to retry would pass the total deadline"
+                return exchange
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt always returns or raises")
+
+    def answer_from_cache(self, answer: ServiceAnswer) -> Exchange:
+        """An answer the run store kept from an earlier run, archived into this run's WARC
+        (under its own time, so the record says when it was really fetched) and returned as
+        if it had come off the wire: a replay of this run then finds it like any other."""
+        archived = ""
+        if self.recorder is not None:
+            archived = self.recorder.record(
+                answer.url, status=answer.status, headers=answer.headers, body=answer.body,
+                fetched_at=answer.fetched_at,
+            )
+        return Exchange(
+            url=answer.url,
+            status=answer.status,
+            reason_phrase="",
+            headers=list(answer.headers),
+            body=answer.body,
+            problem=None,
+            fetched_at=answer.fetched_at,
+            archived_as=archived,
+            cached=True,
+        )
+
     def _archive(
         self,
+        url: str,
         request: httpx.Request,
         response: httpx.Response,
         headers: list[tuple[str, str]],
@@ -154,7 +244,7 @@ class Exchanger:
         if self.recorder is None:
             return str(response.extensions.get(REPLAY_ARCHIVED_AS) or "")
         return self.recorder.record(
-            str(request.url),
+            url,
             status=response.status_code,
             reason=response.reason_phrase,
             http_version=response.http_version,

@@ -2,7 +2,7 @@
 
 All I/O goes through an httpx transport: the guarded network transport by default
 (addresses.GuardedTransport), a loopback server in tests, or an archive (ReplayTransport)
-offline. The fetcher is the same code in all three. For one source (`_Fetcher.fetch`):
+offline. The fetcher is the same code in all three. For one source (`SourceFetcher.fetch`):
 
   0. wait for a slot: max_concurrency sources at once, per_host_concurrency per host (the
      wait does not count against the source's deadline: queueing is not the site's fault)
@@ -23,7 +23,7 @@ offline. The fetcher is the same code in all three. For one source (`_Fetcher.fe
 Steps 1-10 run under one deadline per source (total_deadline)                → timeout
 (a body still arriving then keeps its HTTP status in the failure).
 
-Layout: the public functions, then `_Fetcher` (steps 0-10, one per run). One GET, read
+Layout: the public functions, then `SourceFetcher` (steps 0-10, one per run). One GET, read
 and archived (steps 3, 5 and 6), is pipeline.fetch.exchange; robots.txt (step 2)
 pipeline.fetch.robots; a source's state and its failure, pipeline.fetch.trail. Bodies
 (bounded decoding, type sniffing: steps 5 and 10) live in pipeline.fetch.body; the pure rules
@@ -42,20 +42,17 @@ import httpx
 
 from ..config import FetchSettings
 from ..records import FetchFailure, Reference, Snapshot
-from .addresses import Unreachable, check_url
+from .addresses import check_url
 from .archive import WarcRecorder, utc_now
 from .archive_read import archive_key
 from .body import sniff_media_type
 from .exchange import Exchange, Exchanger
 from .robots import RobotsRules
 from .rules import (
-    backoff_delay,
     conditional_headers,
     explain_transport_error,
     http_error_reason,
-    is_certificate_error,
     redirect_target,
-    retry_after_seconds,
     status_text,
     url_host,
 )
@@ -66,9 +63,6 @@ OnResult = Callable[[Result], None]
 # (ETag, Last-Modified) of an earlier fetch of a URL, either may be None.
 Validators = tuple[str | None, str | None]
 
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
-_RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 
 
 async def fetch_references(
@@ -94,7 +88,7 @@ async def fetch_references(
     """
     conditions = {archive_key(url): pair for url, pair in (validators or {}).items()}
     results: list[Result | None] = [None] * len(references)
-    async with _Fetcher(settings, Exchanger(settings, transport, recorder)) as fetcher:
+    async with SourceFetcher(settings, Exchanger(settings, transport, recorder)) as fetcher:
         shared: dict[str, asyncio.Task[Result]] = {}
 
         async def deliver(index: int, reference: Reference, task: asyncio.Task[Result]) -> None:
@@ -173,7 +167,7 @@ def fetch_document(
 
 
 
-class _Fetcher:
+class SourceFetcher:
     """One run's limits, exchanger and robots rules (see the module docstring)."""
 
     def __init__(self, settings: FetchSettings, exchanger: Exchanger) -> None:
@@ -183,7 +177,7 @@ class _Fetcher:
         self._sources = asyncio.Semaphore(settings.max_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def __aenter__(self) -> _Fetcher:
+    async def __aenter__(self) -> SourceFetcher:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -234,7 +228,7 @@ class _Fetcher:
                 # After taking the host's slot: the robots.txt request is made inside the
                 # slots of the source that first needs it, so it counts against both limits.
                 await self.robots.obey(current)
-            exchange = await self._exchange_with_retries(current, trail)
+            exchange = await self.exchanger.exchange_with_retries(current, trail)
             if not (300 <= exchange.status < 400 and exchange.status != 304):
                 return self._finish(exchange, trail)
             location = exchange.header("location").strip()
@@ -316,34 +310,6 @@ class _Fetcher:
             archived_as=exchange.archived_as,
             redirects=tuple(trail.hops),
         )
-
-    async def _exchange_with_retries(self, url: str, trail: Trail) -> Exchange:
-        retries = 0 if self.exchanger.replaying else self.settings.retries
-        for attempt in range(retries + 1):
-            trail.attempts = attempt + 1
-            last = attempt == retries
-            try:
-                exchange = await self.exchanger.exchange(url, self.settings.max_bytes, trail)
-            except _RETRYABLE_ERRORS as error:
-                if last or isinstance(error, Unreachable) or is_certificate_error(error):
-                    raise
-                await asyncio.sleep(backoff_delay(self.settings.backoff_base, attempt))
-                continue
-            if exchange.status not in _RETRY_STATUSES or last:
-                return exchange
-            delay = backoff_delay(self.settings.backoff_base, attempt)
-            if exchange.status in _RETRY_AFTER_STATUSES:
-                asked = retry_after_seconds(exchange.header("retry-after"))
-                if asked is not None and asked > self.settings.retry_after_cap:
-                    cap = self.settings.retry_after_cap
-                    exchange.gave_up = f"it asked to wait {asked:g} s, longer than retry_after_cap ({cap:g} s)"
-                    return exchange
-                delay = delay if asked is None else asked
-            if asyncio.get_running_loop().time() + delay > trail.deadline:
-                exchange.gave_up = "waiting to retry would pass the total deadline"
-                return exchange
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable: the last attempt always returns or raises")
 
     async def _enter_host(self, trail: Trail, host: str) -> None:
         slot = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_concurrency))

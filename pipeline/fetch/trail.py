@@ -35,6 +35,8 @@ class Trail:
     attempts: int = 0
     deadline: float = 0.0
     archived_as: str = ""
+    # When the last response was received (the archive's time, in a replay).
+    fetched_at: str = ""
     # The status of a response whose body is still being read: a deadline striking then
     # reports what the site did answer.
     receiving: int | None = None
@@ -53,7 +55,7 @@ class Trail:
             url=self.url,
             status=status,
             reason=reason,
-            fetched_at=utc_now(),
+            fetched_at=self.fetched_at or utc_now(),
             http_status=http_status,
             final_url=self.current,
             archived_as=self.archived_as,

@@ -36,6 +36,7 @@ from .claims import (
     skip_reason,
     starts_with_meta_prefix,
 )
+from .dates import dateline_date
 from .layout import Block, Layout, Link, marker_ids, url_key
 from .text_layout import layout_markdown
 
@@ -153,6 +154,7 @@ def parse_article(raw: bytes, *, location: str, media_type: str, settings: Setti
         claims=tuple(claims),
         references=tuple(references),
         skipped=tuple(skipped),
+        published=layout.published or dateline_date(layout.text, structure.get("dateline_words", ())),
     )
 
 

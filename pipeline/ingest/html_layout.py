@@ -30,6 +30,7 @@ import lxml.html
 
 from ..errors import ArticleError
 from ..records import Reference
+from .dates import html_published
 from .layout import Layout, LayoutBuilder
 
 _DROPPED = frozenset(
@@ -96,7 +97,8 @@ def layout_html(text: str, *, location: str, structure: Mapping[str, Any]) -> La
     # "[3](url)"-style markers give reference 3 an address when the list does not.
     known = {reference.id for reference in layout.references}
     extra = tuple(Reference(number, url) for number, url in reader.marker_urls.items() if number not in known)
-    return Layout(layout.text, layout.title, layout.blocks, layout.links, layout.references + extra)
+    return Layout(layout.text, layout.title, layout.blocks, layout.links, layout.references + extra,
+                  published=html_published(document))
 
 
 def _article_root(document: Any) -> Any:

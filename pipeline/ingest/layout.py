@@ -76,6 +76,7 @@ class Layout:
     links: tuple[Link, ...] = ()
     references: tuple[Reference, ...] = ()
     hidden: tuple[tuple[int, int], ...] = ()
+    published: str = ""  # "yyyy-mm-dd" when the document's metadata says (HTML)
 
 
 def marker_ids(marker: str) -> list[str]:

@@ -36,7 +36,14 @@ from typing import Any, Protocol
 from ..config import Settings
 from ..errors import ConfigError
 from ..memo import once_per_object
-from .judge import Candidate, Judge, JudgeFailure, JudgeRequest, LexicalJudge, PairJudgement
+from .judge import (
+    Candidate,
+    Judge,
+    JudgeFailure,
+    JudgeRequest,
+    LexicalJudge,
+    PairJudgement,
+)
 
 DEFAULT = "default"
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
@@ -220,7 +227,9 @@ _lexical = once_per_object(LexicalJudge)
 
 
 def _nli(settings: Settings, path: str) -> Any:
-    from .nli_judge import NliJudge  # onnxruntime is optional: imported only when asked for
+    from .nli_judge import (
+        NliJudge,  # onnxruntime is optional: imported only when asked for
+    )
 
     return NliJudge(settings, path)
 

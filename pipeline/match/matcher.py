@@ -49,8 +49,8 @@ from ..language.cues import Term, absence_cue
 from ..language.outlets import source_names
 from ..language.polarity import number_conflict, number_disagreements
 from ..records import Claim, Evidence, Judgement, Relation, Source, Verdict
-from .features import ClaimSignals, claim_signals
 from .choice import ask_judge, get_judge
+from .features import ClaimSignals, claim_signals
 from .judge import Candidate, Judge, JudgeRequest, PairJudgement
 from .ranking import Place, Ranked, index_passages, judge_candidates, rank_passages
 from .reading import read_verdict, reads

@@ -1,5 +1,7 @@
 """Steps 1-4 of a re-check, for one article: read it again, fetch its sources conditionally,
-stand stored snapshots in for "304 Not Modified" answers, and analyse (see pipeline.recheck.rechecker).
+stand stored snapshots in for "304 Not Modified" answers, look up the papers whose pages cannot
+be read (answered from the store's kept answers where it has them), and analyse (see
+pipeline.recheck.rechecker).
 
 Split from recheck.py because this is the part that does I/O and runs in worker processes:
 `gatherer` runs jobs here or in a fork-started pool, and hands back, in order, a `Gathered`
@@ -31,7 +33,7 @@ from ..fetch.archive import WarcRecorder
 from ..fetch.archive_read import ArchiveIndex
 from ..fetch.body import BodyReader
 from ..match import judging, keeps_answers
-from ..records import FetchFailure, Report, Snapshot, Source
+from ..records import FetchFailure, Report, Resolution, Snapshot, Source
 from ..store import SnapshotRow, Store
 
 
@@ -53,6 +55,7 @@ class Gathered:
     report: Report
     fetched: tuple[Snapshot | FetchFailure, ...]
     reused: dict[str, SnapshotRow]
+    resolutions: tuple[Resolution, ...] = ()
 
 
 # Set in each worker process by _start_worker (inherited through fork, never pickled).
@@ -148,17 +151,30 @@ def _gather_one(
                 # A 304 whose stored snapshot cannot be read back: ask for the page itself.
                 refetched = iter(runner.fetch_sources(again, settings, transport=transport, recorder=recorder))
                 fetched = [next(refetched) if result is None else result for result in fetched]
+            results = tuple(result for result in fetched if result is not None)
+            # Papers looked up before are answered from the store's kept answers, not asked again.
+            recorded = store.article(job.location)
+            resolutions = runner.resolve_sources(
+                article,
+                results,
+                settings,
+                transport=transport,
+                recorder=recorder,
+                cache=store,
+                archive_before=runner.archive_date(
+                    article.published or (recorded.added_at if recorded else ""), transport, job.checked_at
+                ),
+            )
         partial.replace(job.archive_path)
     finally:
         partial.unlink(missing_ok=True)
-    results = tuple(result for result in fetched if result is not None)
     extracted = _kept_extractions(store, results, reused, key)
     # The judge's answers are kept in (and read from) the store: an unchanged claim against an
     # unchanged passage is not asked about again.
     with judging(settings, store.judge_cache() if keeps_answers(settings) else None) as judge:
         report = runner.analyse(article, results, settings, checked_at=job.checked_at, extracted=extracted,
-                                judge=judge)
-    return Gathered(report=report, fetched=results, reused=reused)
+                                judge=judge, resolutions=resolutions)
+    return Gathered(report=report, fetched=results, reused=reused, resolutions=tuple(resolutions.values()))
 
 
 def _kept_extractions(

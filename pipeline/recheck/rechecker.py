@@ -176,6 +176,7 @@ def _conclude(
         archive=job.archive_path,
         reused=gathered.reused,
         extraction=keys.extraction,
+        resolutions=gathered.resolutions,
     )
     recorded = store.record_run(run)
     return with_decisions(compare_runs(previous, recorded, passages), store, recorded)

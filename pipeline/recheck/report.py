@@ -27,7 +27,13 @@ from ..records import SEVERITIES
 from ..report.json_report import document_json
 from ..report.markdown_report import md_code, md_link, md_text, md_words
 from ..store import Decision, FlagRow, RunRecord
-from .diff import ArticleRecheck, FlagDecision, PassageChange, RecheckOutcome, SourceChange
+from .diff import (
+    ArticleRecheck,
+    FlagDecision,
+    PassageChange,
+    RecheckOutcome,
+    SourceChange,
+)
 
 SCHEMA = "claimcheck.recheck/1"
 RECHECK_FILES = {"json": "recheck.json", "md": "recheck.md"}

@@ -29,9 +29,11 @@ from ..config import Settings
 from ..graph import xml_safe_text
 from ..records import SEVERITIES, Report
 from .json_report import (
+    ABSTRACT_ONLY,
     at_a_glance,
     claim_details,
     flagged_first,
+    read_from_text,
     report_document,
     safe_href,
 )
@@ -70,6 +72,8 @@ def html_from_document(
         details={
             claim["id"]: claim_details(claim, settings.report.max_evidence_per_claim) for claim in document["claims"]
         },
+        read_how={source["id"]: read_from_text(source["read_from"]) for source in document["sources"]},
+        abstract_only=ABSTRACT_ONLY,
     )
 
 

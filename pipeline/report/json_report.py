@@ -20,7 +20,10 @@ Decisions the contract leaves open, fixed here:
 Additive keys (the contract allows adding): top-level `generator`, `skipped` (sentences not
 checked, with the reason), `unattached_flags` (flags naming no known claim; normally empty);
 `sources[]`: `reason`, `kind_reasons`, `authors`, `journal`, `doi`, `study_designs`,
-`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`; `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged),
+`notes` (what extraction had to do: a fallback reader, a cap), `cited_by`, `identifiers`
+({doi, pmid, pmcid, arxiv, preprint}), `read_from` (where the text came from and why: see
+`read_from_entry`); `claims[]`: `verdict_reason`, `worst_severity` (null when unflagged),
+`abstract_only` (true when every text the claim was checked against is an abstract),
 `judge` (the judge whose answers decided the verdict: "default", "nli:PATH", "openai:MODEL";
 null when a rule decided it: nothing cited, nothing readable, an absence of evidence),
 `judge_fallback` (why the judge chosen did not answer, so the default judge decided; null
@@ -45,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..fetch.services import NAMES as SERVICE_NAMES
 from ..graph import flag_sort_key
 from ..records import (
     FLAG_CODES,
@@ -75,6 +79,7 @@ def report_document(report: Report) -> dict[str, Any]:
     judgements = {judgement.claim_id: judgement for judgement in report.judgements}
     passages = {passage.id: passage for source in report.sources for passage in source.passages}
     source_order = {source.id: index for index, source in enumerate(report.sources)}
+    by_id = {source.id: source for source in report.sources}
     evidence_by_claim: dict[str, list[Evidence]] = {}
     for evidence in report.evidence:
         evidence_by_claim.setdefault(evidence.claim_id, []).append(evidence)
@@ -135,6 +140,7 @@ def report_document(report: Report) -> dict[str, Any]:
                 # ("In that trial, ..."): the claim is checked against both lists.
                 "inherited_citations": list(claim.inherited),
                 "inherited_from": claim.inherited_from or None,
+                "abstract_only": _abstract_only(claim.checked_citations, evidence_by_claim.get(claim.id, ()), by_id),
             }
         )
 
@@ -232,7 +238,86 @@ def _source_entry(source: Source, cited_by: list[str]) -> dict[str, Any]:
         "study_designs": list(source.study_designs),
         "notes": list(source.notes),
         "cited_by": cited_by,
+        "identifiers": {
+            "doi": source.identifiers.doi,
+            "pmid": source.identifiers.pmid,
+            "pmcid": source.identifiers.pmcid,
+            "arxiv": source.identifiers.arxiv,
+            "preprint": source.identifiers.preprint,
+        },
+        "read_from": read_from_entry(source),
     }
+
+
+def read_from_entry(source: Source) -> dict[str, Any]:
+    """Where a source's text came from, for report.json: `kind` ("page", "page_metadata",
+    "abstract", "full_text", "open_access_copy", "archived_copy", "nothing"), `service`,
+    `url` and `archived_as` of what was read, `date` it was captured, `why` the page itself
+    was not read, `page_status` (the status the cited page itself got), `abstract_only`, and
+    `lookups`: every step of the chain ({service, outcome, url, archived_as, found})."""
+    read = source.read_from
+    if read is None:
+        return {
+            "kind": "page" if source.status == "ok" else "nothing", "service": "", "url": source.final_url or source.url,
+            "archived_as": source.archived_as, "date": source.fetched_at, "why": "", "page_status": source.status,
+            "abstract_only": False, "lookups": [],
+        }
+    return {
+        "kind": read.kind,
+        "service": read.service,
+        "url": read.url if read.kind not in ("page", "nothing") else source.final_url or source.url,
+        "archived_as": read.archived_as if read.kind not in ("page", "nothing") else source.archived_as,
+        "date": read.date if read.kind not in ("page", "nothing") else source.fetched_at,
+        "why": read.why,
+        "page_status": read.page_status,
+        "abstract_only": read.abstract_only,
+        "lookups": [
+            {"service": lookup.service, "outcome": lookup.outcome, "url": lookup.url,
+             "archived_as": lookup.archived_as, "found": lookup.found}
+            for lookup in read.lookups
+        ],
+    }
+
+
+ABSTRACT_ONLY = "checked against the abstract only"
+_READ_KINDS = {
+    "page_metadata": "the abstract in the page's own metadata",
+    "abstract": "the abstract",
+    "full_text": "the open-access full text",
+    "open_access_copy": "an open-access copy",
+    "archived_copy": "an archived copy",
+}
+
+
+def read_from_text(read_from: Mapping[str, Any]) -> str:
+    """How a source was read, in one sentence for the Markdown and HTML reports ("" for a
+    page read as usual): what was read, from where, when, and why not the page; for a source
+    nothing could be found for, what each service answered."""
+    names = SERVICE_NAMES
+    kind = read_from["kind"]
+    if kind in ("page", "nothing") and not read_from["lookups"] and not read_from["why"]:
+        return ""  # the page was read (or failed) as usual: the chain was not asked
+    why = f" ({read_from['why']})" if read_from["why"] else ""
+    if kind in ("page", "nothing"):
+        asked = "; ".join(
+            f"{names.get(lookup['service'], lookup['service'])}: {lookup['outcome']}" for lookup in read_from["lookups"]
+        )
+        lead = "Read from the page itself" if kind == "page" else "Nothing readable was found"
+        return f"{lead}{why}. Looked up: {asked or 'nothing to look up by'}."
+    service = names.get(read_from["service"], read_from["service"])
+    source = f" from {service}" if service else ""
+    date = f", captured {read_from['date'][:10]}" if read_from["date"] else ""
+    return f"Read from {_READ_KINDS.get(kind, kind)}{source}{date}{why}."
+
+
+def _abstract_only(citations: Sequence[str], evidence: Sequence[Evidence], sources: Mapping[str, Source]) -> bool:
+    """Whether every text a claim was checked against is an abstract: the sources of its
+    evidence, or (with no evidence) its cited sources that could be read."""
+    checked = {item.source_id for item in evidence} or {
+        citation for citation in citations if citation in sources and sources[citation].status == "ok"
+    }
+    reads = [sources[source_id].read_from for source_id in checked if source_id in sources]
+    return bool(reads) and all(read is not None and read.abstract_only for read in reads)
 
 
 def _flag_entry(flag: Flag) -> dict[str, Any]:

@@ -23,9 +23,11 @@ from ..config import Settings
 from ..graph import shorten, xml_safe_text
 from ..records import Report
 from .json_report import (
+    ABSTRACT_ONLY,
     at_a_glance,
     claim_details,
     flagged_first,
+    read_from_text,
     report_document,
     safe_href,
 )
@@ -241,6 +243,9 @@ def _sources(document: Mapping[str, Any]) -> list[str]:
             status = f"**{status}**"
         cited_by = ", ".join(md_text(claim) for claim in source["cited_by"]) or "none"
         reason = md_text(source["reason"]) if source["status"] != "ok" else ""
+        how = read_from_text(source["read_from"])
+        if how:
+            reason = f"{reason} {md_text(how)}".strip()
         lines.append(
             f"| {md_text(source['id'])} | {title or '(no address)'} | {md_words(source['kind'])} | {status} "
             f"| {source['passages']} | {cited_by} | {reason} |"
@@ -272,6 +277,8 @@ def _claim_meta(claim: Mapping[str, Any]) -> str:
         line += f": {md_text(claim['verdict_reason'])}"
     if claim.get("judge_fallback"):
         line += f" · *Judge:* default, standing in ({md_text(claim['judge_fallback'])})"
+    if claim["abstract_only"]:
+        line += f" · *{ABSTRACT_ONLY}*"
     return line
 
 

@@ -17,7 +17,17 @@ from rapidfuzz import fuzz, process
 from ..records import FLAG_CODES, SEVERITIES, SEVERITY_RANK, Source
 from ..report.html_report import article_segments
 from ..report.json_report import safe_href
-from ..store import STATUSES, ClaimRow, EvidenceRow, FlagRow, Review, RunRecord, SourceCheck, Store, folded
+from ..store import (
+    STATUSES,
+    ClaimRow,
+    EvidenceRow,
+    FlagRow,
+    Review,
+    RunRecord,
+    SourceCheck,
+    Store,
+    folded,
+)
 
 # The decision filter: a status, or every flag still waiting for a decision.
 UNDECIDED = ("open", "reopened")

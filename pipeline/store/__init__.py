@@ -59,6 +59,7 @@ from .decisions import (
     flag_fingerprints,
     folded,
 )
+from .judge_cache import StoreJudgeCache
 from .rows import (
     ArticleRow,
     ClaimRow,
@@ -74,7 +75,6 @@ from .rows import (
     source_from_blob,
 )
 from .runs import extraction_key, run_from_report, settings_fingerprint, text_sha256
-from .judge_cache import StoreJudgeCache
 from .runstore import DEFAULT_DB, Store
 from .schema import MIGRATIONS
 

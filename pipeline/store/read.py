@@ -1,5 +1,5 @@
 """Reading the run store back: articles and their watch schedules, whole runs, what is known
-about each source URL now, and kept extractions.
+about each source URL now, kept extractions, and kept scholarly answers.
 
 Split from store.py so the SELECTs (and the turning of columns back into rows) sit in one
 place; `Store` exposes them as methods. Reads take no lock: the file is in WAL mode, so a
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import StoreError
-from ..records import Source
+from ..records import ServiceAnswer, Source
 from .rows import (
     ArticleRow,
     ClaimRow,
@@ -159,6 +159,21 @@ def read_any_extraction(file: StoreFile, snapshot_id: int) -> Source | None:
         "SELECT source FROM extractions WHERE snapshot_id = ? ORDER BY rowid DESC LIMIT 1", (snapshot_id,)
     ).fetchone()
     return source_from_blob(row[0]) if row else None
+
+
+def read_answer(file: StoreFile, url: str) -> ServiceAnswer | None:
+    """The scholarly service's answer kept for request `url`, or None."""
+    row = file.db.execute(
+        "SELECT url, service, status, headers, body, fetched_at FROM scholarly_answers WHERE url = ?", (url,)
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        headers = tuple((str(name), str(value)) for name, value in json.loads(row[3]))
+    except (ValueError, TypeError):
+        headers = ()
+    return ServiceAnswer(url=row[0], service=row[1], status=int(row[2]), headers=headers, body=bytes(row[4]),
+                         fetched_at=row[5])
 
 
 def count_rows(file: StoreFile, table: str) -> int:

@@ -7,6 +7,7 @@ records what `check_article` returns. `check_and_record` is what the CLI's `chec
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,9 +33,20 @@ def check_and_record(
 ) -> CheckOutcome:
     """Check the article (`pipeline.runner.check_article`) and, when `db` is given, record
     the run in the store there; `outputs["db"]` then names it. A judge that keeps its
-    answers keeps them in that store too (`run_judge`)."""
+    answers keeps them in that store too (`run_judge`). A store that exists already lends the
+    check what it knows: the scholarly answers it kept (so a paper looked up before is not
+    asked for again) and when the article was first checked (an archived copy of a dead
+    source is taken from before then). A replay asks the store nothing: it reads its archive
+    alone."""
     with run_judge(settings, db) as judge:
-        outcome = check_article(request, settings, progress, judge)
+        if db is None or not db.is_file():
+            outcome = check_article(request, settings, progress, judge)
+        else:
+            with Store(db, settings.recheck) as known:
+                recorded = known.article(stored_location(request.article))
+                if recorded is not None and not request.first_checked:
+                    request = dataclasses.replace(request, first_checked=recorded.added_at)
+                outcome = check_article(request, settings, progress, judge, cache=None if request.replayed else known)
     if db is None:
         return outcome
     # Not a progress stage: it takes milliseconds, and the stage lines are a contract.
@@ -75,5 +87,6 @@ def record_check(request: CheckRequest, outcome: CheckOutcome, settings: Setting
             settings_hash=settings_fingerprint(settings),
             archive=kept,
             extraction=extraction_key(settings),
+            resolutions=outcome.resolutions,
         )
         return runs.record_run(record)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RecheckSettings
-from ..records import Passage, Source
+from ..records import Identifiers, Lookup, Passage, ReadFrom, ServiceAnswer, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,8 @@ class RunRecord:
     # The run's report.json document and article text (`report_blob`), kept for the editor's
     # desk (`claimcheck review`) and its exports; read back with `Store.run_report`.
     report: bytes = b""
+    # Scholarly answers this run received worth keeping (not read back with the run).
+    answers: tuple[ServiceAnswer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +197,12 @@ def source_from_blob(blob: bytes) -> Source | None:
     try:
         data = json.loads(zlib.decompress(blob))
         passages = tuple(Passage(**_tuples(passage)) for passage in data.pop("passages"))
-        return Source(**_tuples(data), passages=passages)
+        identifiers = Identifiers(**data.pop("identifiers"))
+        read_from = data.pop("read_from")
+        if read_from is not None:
+            lookups = tuple(Lookup(**lookup) for lookup in read_from.pop("lookups"))
+            read_from = ReadFrom(**read_from, lookups=lookups)
+        return Source(**_tuples(data), passages=passages, identifiers=identifiers, read_from=read_from)
     except (zlib.error, ValueError, TypeError, KeyError, AttributeError):
         return None
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from .. import __version__
 from ..config import Settings
-from ..records import FetchFailure, Passage, Report, Snapshot, Source
-from ..report.json_report import report_document
+from ..records import FetchFailure, Passage, Report, Resolution, Snapshot, Source
+from ..report.json_report import read_from_entry, read_from_text, report_document
 from .rows import (
     ClaimRow,
     EvidenceRow,
@@ -83,17 +83,22 @@ def run_from_report(
     archive: Path | None,
     reused: Mapping[str, SnapshotRow] | None = None,
     extraction: str = "",
+    resolutions: Sequence[Resolution] = (),
 ) -> RunRecord:
     """The RunRecord of a finished run. `reused` maps reference ids whose site answered 304
     to the stored snapshot that stood in for the answer (no new snapshot row is made).
-    With an `extraction` key, each readable source's extraction is kept for later re-checks."""
+    With an `extraction` key, each readable source's extraction is kept for later re-checks.
+    The scholarly answers in `resolutions` are kept for later runs. A source read from
+    elsewhere than its page (an abstract, an archived copy) is recorded with the status its
+    page got: the link's health is the page's, whatever stood in for it."""
     reused = reused or {}
     by_ref = {result.reference_id: result for result in fetched}
     checks = []
     for source in report.sources:
         result = by_ref.get(source.id)
         snapshot = reused.get(source.id)
-        if snapshot is None and isinstance(result, Snapshot) and source.status == "ok" and archive is not None:
+        page = source.read_from.page_status if source.read_from and source.read_from.page_status else source.status
+        if snapshot is None and isinstance(result, Snapshot) and page == "ok" and archive is not None:
             snapshot = SnapshotRow(
                 url=source.url,
                 archive=archive,
@@ -112,9 +117,9 @@ def run_from_report(
             SourceCheck(
                 ref=source.id,
                 url=source.url,
-                status=source.status,
+                status=page,
                 http_status=source.http_status,
-                reason=source.reason,
+                reason=source.reason or read_from_text(read_from_entry(source)),
                 final_url=source.final_url,
                 snapshot=snapshot,
                 not_modified=source.id in reused,
@@ -160,6 +165,7 @@ def run_from_report(
         sources=tuple(checks),
         extraction_key=extraction,
         report=report_blob(report_document(report), report.article.text),
+        answers=tuple(answer for resolution in resolutions for answer in resolution.answers),
     )
 
 

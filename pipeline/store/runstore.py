@@ -11,11 +11,19 @@ from typing import Any
 
 from ..config import RecheckSettings
 from ..errors import StoreError
-from ..records import Source
-from .deciding import DecisionOutcome, DecisionRequest, read_decisions, read_run_report, record_decision
+from ..records import ServiceAnswer, Source
+from .deciding import (
+    DecisionOutcome,
+    DecisionRequest,
+    read_decisions,
+    read_run_report,
+    record_decision,
+)
 from .decisions import Decision, Review, run_reviews
+from .judge_cache import StoreJudgeCache
 from .read import (
     count_rows,
+    read_answer,
     read_any_extraction,
     read_article,
     read_articles,
@@ -30,7 +38,6 @@ from .rows import (
     RunRecord,
     SourceRow,
 )
-from .judge_cache import StoreJudgeCache
 from .schema import StoreFile
 from .write import delete_watch, record_run, set_watch
 
@@ -139,6 +146,11 @@ class Store:
     def sources(self, urls: Sequence[str]) -> dict[str, SourceRow]:
         """What the store knows about each of `urls` (those it has seen)."""
         return read_sources(self._file, urls)
+
+    def answer(self, url: str) -> ServiceAnswer | None:
+        """The scholarly answer kept for request `url`, or None (the store is the chain's
+        `AnswerCache`: pipeline.fetch.scholarly asks it before asking a service)."""
+        return read_answer(self._file, url)
 
     def extraction(self, snapshot_id: int, key: str) -> Source | None:
         """The Source extracted from snapshot `snapshot_id` under `key`, if it was kept."""

@@ -128,6 +128,17 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 run_id INTEGER PRIMARY KEY REFERENCES runs(id), report BLOB NOT NULL)""",
         ),
     ),
+    (
+        # Answers of the scholarly services (Europe PMC, PubMed, Crossref, ...) worth keeping,
+        # by request URL (never carrying a key), so a re-check does not ask again for an
+        # unchanged paper. Bodies are the decoded answers; headers as JSON pairs.
+        "0006_scholarly_cache",
+        (
+            """CREATE TABLE scholarly_answers (
+                url TEXT PRIMARY KEY, service TEXT NOT NULL, status INTEGER NOT NULL,
+                headers TEXT NOT NULL DEFAULT '[]', body BLOB NOT NULL, fetched_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 

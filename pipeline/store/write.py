@@ -3,7 +3,7 @@
 Split from store.py so every INSERT and UPDATE sits in one place, next to the bookkeeping
 they carry out: each recorded source check moves its URL's validators (ETag, Last-Modified,
 last good snapshot) and failure streak on, and gets its link state after this run
-(`store.rows.link_state`). A snapshot's extraction is kept under the run's extraction key, so
+(`store.rows.link_state`). The scholarly answers a run received are kept with it. A snapshot's extraction is kept under the run's extraction key, so
 a page that answers 304 later is not extracted again under the same settings and version.
 """
 
@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Sequence
 
 from ..config import RecheckSettings
 from ..errors import StoreError
+from ..records import ServiceAnswer
 from .deciding import carry_over
 from .rows import RunRecord, SnapshotRow, SourceCheck, link_state
 from .schema import StoreFile
@@ -57,6 +59,7 @@ def record_run(file: StoreFile, run: RunRecord, settings: RecheckSettings) -> Ru
             )
             if run.report:
                 db.execute("INSERT INTO run_reports (run_id, report) VALUES (?, ?)", (run_id, run.report))
+            keep_answers(db, run.answers)
             recorded = dataclasses.replace(run, id=run_id, article_id=article_id, sources=checks)
             # Editors' decisions follow their flags into this run, or are reopened where the
             # claim or its evidence changed: in the same transaction, so never half-done.
@@ -64,6 +67,20 @@ def record_run(file: StoreFile, run: RunRecord, settings: RecheckSettings) -> Ru
     except sqlite3.Error as error:
         raise StoreError(f"{file.path}: cannot record the run ({error})") from None
     return recorded
+
+
+def keep_answers(db: sqlite3.Connection, answers: Sequence[ServiceAnswer]) -> None:
+    """Keep scholarly answers for later runs (inside the caller's transaction); a newer
+    answer to the same request replaces the older."""
+    db.executemany(
+        "INSERT OR REPLACE INTO scholarly_answers (url, service, status, headers, body, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (answer.url, answer.service, answer.status, json.dumps(list(answer.headers)), answer.body,
+             answer.fetched_at)
+            for answer in answers
+        ],
+    )
 
 
 def upsert_article(db: sqlite3.Connection, location: str, title: str, now: str) -> int:

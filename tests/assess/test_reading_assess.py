@@ -7,7 +7,6 @@ The sources and claims are a small world written for these tests."""
 from __future__ import annotations
 
 import pytest
-
 from test_assess import make_source
 
 from pipeline.assess.assessor import assess_claims

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from scripts import load_script
 
 from pipeline.config import load_settings
 from pipeline.runner import CheckRequest, check_article
-from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "fixtures" / "intimacy" / "intimacy-draft.md"
@@ -35,7 +35,9 @@ def test_two_runs_of_the_demo_are_identical_apart_from_the_masked_values(two_run
     # The runs really do differ in their WARC record ids (random per record).
     assert first.read_text(encoding="utf-8") != second.read_text(encoding="utf-8")
     assert compare_reports.main([str(first), str(second)]) == 0
-    assert "identical apart from 14/14 timestamps and 13/13 WARC record ids" in capsys.readouterr().out
+    # Every one of the 13 sources carries its record id twice (archived_as, and read_from's);
+    # the 14 timestamps are the check's and each source's fetch time.
+    assert "identical apart from 14/14 timestamps and 26/26 WARC record ids" in capsys.readouterr().out
 
 
 def test_a_changed_verdict_is_a_difference_named_by_its_path(two_runs, tmp_path, capsys) -> None:

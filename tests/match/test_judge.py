@@ -11,8 +11,8 @@ import pytest
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.learned import LinearModel, load_model, model_from_json
-from pipeline.match.features import JUDGE_FEATURES, RANK_FEATURES
 from pipeline.match.choice import get_judge
+from pipeline.match.features import JUDGE_FEATURES, RANK_FEATURES
 from pipeline.match.judge import (
     Candidate,
     Judge,

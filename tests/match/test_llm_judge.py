@@ -13,7 +13,13 @@ from loopback import LoopbackServer, Reply
 from pipeline.config import load_settings
 from pipeline.match.choice import GuardedJudge, MemoryCache, build_judge
 from pipeline.match.judge import Candidate, relation_of
-from pipeline.match.llm_judge import ANSWER_SCHEMA, InvalidAnswer, chat_payload, parse_answer, user_prompt
+from pipeline.match.llm_judge import (
+    ANSWER_SCHEMA,
+    InvalidAnswer,
+    chat_payload,
+    parse_answer,
+    user_prompt,
+)
 from pipeline.match.matcher import judge_passages
 
 CLAIM = "Walking after meals lowers blood sugar in adults with type 2 diabetes."

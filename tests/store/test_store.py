@@ -3,6 +3,7 @@ and the dead-link policy, watches, and two processes writing at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from factories import walking_sources
 
 from pipeline.config import RecheckSettings, load_settings
 from pipeline.errors import StoreError
+from pipeline.records import Identifiers, Lookup, ReadFrom
 from pipeline.store import (
     MIGRATIONS,
     ClaimRow,
@@ -273,6 +275,14 @@ def test_an_extracted_source_round_trips_and_is_found_only_under_its_key(tmp_pat
     source = next(source for source in walking_sources() if source.passages)
     assert source_from_blob(source_blob(source)) == source
     assert source_from_blob(b"not zlib at all") is None
+    # A source read through the scholarly chain keeps its identifiers and provenance.
+    looked_up = dataclasses.replace(
+        source,
+        identifiers=Identifiers(doi="10.5555/x.1", pmid="123"),
+        read_from=ReadFrom(kind="abstract", why="the page is a bot check", service="europepmc",
+                           lookups=(Lookup("europepmc", "abstract found", "https://ebi.example/search", found=True),)),
+    )
+    assert source_from_blob(source_blob(looked_up)) == looked_up
     url = source.url
     check = SourceCheck("1", url, "ok", 200, snapshot=_snapshot(tmp_path, url, "d1"), extraction=source_blob(source))
     run = _run("/a.md", "2025-01-01T00:00:00Z", [check])
