@@ -50,7 +50,10 @@ class LexicalDatabase:
                 antonyms.setdefault(first, set()).add(second)
                 antonyms.setdefault(second, set()).add(first)
         self._antonyms = {key: frozenset(values) for key, values in antonyms.items()}
-        self._hypernym_rows = {word: above for word, above in hypernym_rows}
+        # A stem may head a noun row and a verb row ("kid"): both count.
+        self._hypernym_rows: dict[str, list[str]] = {}
+        for word, above in hypernym_rows:
+            self._hypernym_rows.setdefault(word, []).extend(above)
         self._synonyms: dict[str, frozenset[str]] = {}
         self._hypernyms: dict[str, frozenset[str]] = {}
 
@@ -68,7 +71,8 @@ class LexicalDatabase:
         return self._antonyms.get(stem_, _NONE)
 
     def hypernyms(self, stem_: str) -> frozenset[str]:
-        """Stems of the words one or two levels above the first sense of `stem_`."""
+        """Stems of the words one or two levels above the first sense of `stem_` (as a noun and
+        as a verb)."""
         found = self._hypernyms.get(stem_)
         if found is None:
             found = self._hypernyms[stem_] = frozenset(self._hypernym_rows.get(stem_, ())) - {stem_}
