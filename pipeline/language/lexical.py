@@ -20,7 +20,7 @@ so the tables keep only each word's frequent senses (WordNet orders senses by fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..config import Settings, default_config_dir
@@ -34,10 +34,12 @@ class LexicalDatabase:
     """Synonym, antonym and hypernym tables keyed by word stem (see the module docstring)."""
 
     def __init__(self, synonym_sets: Iterable[Sequence[str]], antonym_pairs: Iterable[tuple[str, str]],
-                 hypernym_rows: Iterable[tuple[str, Sequence[str]]] = ()) -> None:
+                 hypernym_rows: Iterable[tuple[str, Sequence[str]]] | Callable[[], Iterable[tuple[str, Sequence[str]]]]
+                 = ()) -> None:
         """Tables of word stems (the tables are written in stems, so loading stems nothing).
         `antonym_pairs` are the pairs that reverse what a sentence says (verbs, adjectives,
-        adverbs)."""
+        adverbs). `hypernym_rows` may be a function giving them, called on the first question
+        about hypernyms (a run that asks none never reads that table)."""
         # {stem: indices of the synonym sets it is in}; a stem's synonyms are joined on first ask.
         self._sets = [frozenset(words) for words in synonym_sets]
         self._member: dict[str, list[int]] = {}
@@ -50,10 +52,9 @@ class LexicalDatabase:
                 antonyms.setdefault(first, set()).add(second)
                 antonyms.setdefault(second, set()).add(first)
         self._antonyms = {key: frozenset(values) for key, values in antonyms.items()}
-        # A stem may head a noun row and a verb row ("kid"): both count.
-        self._hypernym_rows: dict[str, list[str]] = {}
-        for word, above in hypernym_rows:
-            self._hypernym_rows.setdefault(word, []).extend(above)
+        self._hypernym_source = hypernym_rows
+        self._hypernym_rows: dict[str, list[str]] | None = None
+        self._hyponym_rows: dict[str, list[str]] = {}
         self._synonyms: dict[str, frozenset[str]] = {}
         self._hypernyms: dict[str, frozenset[str]] = {}
 
@@ -75,8 +76,25 @@ class LexicalDatabase:
         as a verb)."""
         found = self._hypernyms.get(stem_)
         if found is None:
-            found = self._hypernyms[stem_] = frozenset(self._hypernym_rows.get(stem_, ())) - {stem_}
+            found = self._hypernyms[stem_] = frozenset(self._rows_above().get(stem_, ())) - {stem_}
         return found
+
+    def hyponyms(self, stem_: str) -> frozenset[str]:
+        """Stems whose first sense lies one or two levels below `stem_` ("phone" under "equip")."""
+        self._rows_above()
+        return frozenset(self._hyponym_rows.get(stem_, ())) - {stem_}
+
+    def _rows_above(self) -> dict[str, list[str]]:
+        if self._hypernym_rows is None:
+            source = self._hypernym_source
+            rows = source() if callable(source) else source
+            # A stem may head a noun row and a verb row ("kid"): both count.
+            self._hypernym_rows = {}
+            for word, above in rows:
+                self._hypernym_rows.setdefault(word, []).extend(above)
+                for other in above:
+                    self._hyponym_rows.setdefault(other, []).append(word)
+        return self._hypernym_rows
 
     def opposed(self, first: str, second: str) -> bool:
         """Whether the two stems are direct antonyms."""
@@ -91,8 +109,11 @@ def read_tables(folder: Path) -> LexicalDatabase:
     synonym_sets = [line.split("\t") for line in _rows(folder / "synonyms.tsv")]
     antonym_pairs = [(parts[1], parts[2]) for parts in (line.split("\t") for line in _rows(folder / "antonyms.tsv"))
                      if len(parts) == 3 and parts[0] in _REVERSING]
-    hypernym_rows = [(parts[1], parts[2:]) for parts in (line.split("\t") for line in _rows(folder / "hypernyms.tsv"))
-                     if len(parts) > 2]
+
+    def hypernym_rows() -> list[tuple[str, list[str]]]:
+        return [(parts[1], parts[2:]) for parts in (line.split("\t") for line in _rows(folder / "hypernyms.tsv"))
+                if len(parts) > 2]
+
     return LexicalDatabase(synonym_sets, antonym_pairs, hypernym_rows)
 
 

@@ -60,6 +60,20 @@ def test_nouns_naming_other_people_are_not_reversals(database, word, other):
 def test_hypernyms_climb_two_levels_from_the_first_sense(database):
     assert {stem("juvenile"), stem("person")} <= database.hypernyms(stem("kid"))
     assert database.hypernyms(stem("kid")).isdisjoint({stem("kid")})
+    assert stem("kid") in database.hyponyms(stem("juvenile"))
+
+
+def test_the_hypernym_table_is_read_only_when_asked_for():
+    calls = []
+
+    def rows():
+        calls.append(1)
+        return [("kid", ["person"])]
+
+    database = LexicalDatabase([("kid", "child")], [], rows)
+    assert database.synonyms("kid") == {"child"} and calls == []
+    assert database.hypernyms("kid") == {"person"} and database.hyponyms("person") == {"kid"}
+    assert database.hypernyms("child") == frozenset() and calls == [1]
 
 
 def test_a_database_built_from_small_tables_answers_by_stem():

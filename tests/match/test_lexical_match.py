@@ -5,13 +5,19 @@ each with the WordNet settings off, so the test fails if the database stops bein
 from __future__ import annotations
 
 import dataclasses
+import socket
+from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_settings
 from pipeline.language.cues import term_analyzer
+from pipeline.language.lexical import lexical_database
 from pipeline.match.matcher import judge_passages
 from pipeline.match.retrieval import claim_view, covered
+from pipeline.runner import CheckRequest, check_article
+
+DEMO_ARTICLE = Path(__file__).resolve().parents[2] / "fixtures" / "intimacy" / "intimacy-draft.md"
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +101,24 @@ def test_a_verb_swapped_for_its_antonym_contradicts(settings, without_wordnet, c
 ])
 def test_an_antonym_said_of_something_else_is_no_contradiction(settings, claim, passages):
     assert judge_passages(claim, passages, settings).verdict != "contradicted"
+
+
+def test_a_check_reading_the_lexical_database_opens_no_outside_connection(tmp_path, monkeypatch):
+    """The whole offline demo check, with a fresh settings object (so the WordNet tables are
+    read inside the guard): any connection to an address off this machine fails the test."""
+    attempts: list[object] = []
+    connect = socket.socket.connect
+
+    def loopback_only(self, address):
+        host = address[0] if isinstance(address, tuple) else ""
+        if isinstance(address, tuple) and not (str(host).startswith("127.") or host in ("::1", "localhost")):
+            attempts.append(address)
+            raise OSError("this test allows loopback connections only")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+    fresh = load_settings()
+    outcome = check_article(CheckRequest(article=str(DEMO_ARTICLE), out_dir=tmp_path, offline=True), fresh)
+    assert outcome.report.judgements and all(path.exists() for path in outcome.outputs.values())
+    assert len(lexical_database(fresh)) > 10_000  # the tables were read in this run
+    assert attempts == []
