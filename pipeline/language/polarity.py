@@ -120,14 +120,14 @@ def _reversal(claim: _Reading, passage: _Reading, settings: Settings) -> str:
         return ""
     database = lexical_database(settings)
     analyzer = term_analyzer(settings.lexicon("synonyms"))
-    claim_words = {token.stem: token.word for token in claim.tokens}
-    passage_words = {token.stem: token.word for token in passage.tokens}
+    claim_words, passage_words = claim.words, passage.words
     for stem_, word in claim_words.items():
         opposites = database.antonyms(stem_)
-        if not opposites or stem_ in passage_words or not opposites.isdisjoint(claim_words):
+        swapped = opposites & passage_words.keys()
+        if not swapped or stem_ in passage_words or not opposites.isdisjoint(claim_words):
             continue
         around = claim.company.get(analyzer.key(stem_), frozenset())
-        for other in sorted(opposites & passage_words.keys()):
+        for other in sorted(swapped):
             if around & passage.company.get(analyzer.key(other), frozenset()):
                 return f'the claim says "{word}" where the passage says "{passage_words[other]}"'
     return ""
@@ -184,6 +184,11 @@ class _Reading:
     @cached_property
     def tokens(self) -> list[Any]:
         return tokenize(self.text)
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """{stem: the word as written} of every word."""
+        return {token.stem: token.word for token in self.tokens}
 
     @cached_property
     def in_cue(self) -> set[int]:

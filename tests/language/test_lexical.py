@@ -70,14 +70,15 @@ def test_the_hypernym_table_is_read_only_when_asked_for():
         calls.append(1)
         return [("kid", ["person"])]
 
-    database = LexicalDatabase([("kid", "child")], [], rows)
+    database = LexicalDatabase({"kid": "child"}, [], rows)
     assert database.synonyms("kid") == {"child"} and calls == []
     assert database.hypernyms("kid") == {"person"} and database.hyponyms("person") == {"kid"}
     assert database.hypernyms("child") == frozenset() and calls == [1]
 
 
 def test_a_database_built_from_small_tables_answers_by_stem():
-    database = LexicalDatabase([("lift", "rais"), ("rais", "elev")], [("rais", "lower")], [("kid", ("person",))])
+    database = LexicalDatabase({"rais": "lift\telev", "lift": "rais", "elev": "rais"}, [("rais", "lower")],
+                               [("kid", ("person",))])
     assert database.synonyms("rais") == {"lift", "elev"}
     assert database.synonyms("lift") == {"rais"}
     assert database.antonyms("lower") == {"rais"}
@@ -94,7 +95,7 @@ def test_a_missing_table_is_a_config_error_naming_the_file(tmp_path):
 def test_a_settings_file_may_point_at_other_tables(tmp_path):
     tables = tmp_path / "mine"
     tables.mkdir()
-    (tables / "synonyms.tsv").write_text("# a comment\nbanana\tplantain\n", encoding="utf-8")
+    (tables / "synonyms.tsv").write_text("# a comment\nbanana\tplantain\nplantain\tbanana\n", encoding="utf-8")
     (tables / "antonyms.tsv").write_text("a\tripe\tunrip\nn\tbanana\tapple\n", encoding="utf-8")
     (tables / "hypernyms.tsv").write_text("n\tbanana\tfruit\n", encoding="utf-8")
     user = tmp_path / "settings.toml"
@@ -174,11 +175,12 @@ def test_the_builder_keeps_frequent_senses_with_irregular_forms_and_stems_them(t
     stemmer = Stemmer.Stemmer("english")
     tables = builder.stemmed(builder.build(folder, 1), builder.overshadowed(folder, stemmer), stemmer)
     assert "child\tchildren\tkid" in tables["synonyms.tsv"]
-    assert "lift\trais" in tables["synonyms.tsv"]
+    assert "children\tchild\tkid" in tables["synonyms.tsv"]
+    assert "lift\trais" in tables["synonyms.tsv"] and "rais\tlift" in tables["synonyms.tsv"]
     assert not any("josh" in line for line in tables["synonyms.tsv"])  # a second sense of "kid"
     assert not any("grow" in line for line in tables["synonyms.tsv"])  # a second sense of "raise"
     assert tables["antonyms.tsv"] == ["v\tlower\trais"]
     assert "n\tkid\tperson" in tables["hypernyms.tsv"]
-    database = LexicalDatabase([line.split("\t") for line in tables["synonyms.tsv"]],
+    database = LexicalDatabase(dict(line.split("\t", 1) for line in tables["synonyms.tsv"]),
                                [tuple(line.split("\t")[1:]) for line in tables["antonyms.tsv"]])
     assert "kid" in database.synonyms(stem("children"))
