@@ -9,12 +9,14 @@ import socket
 from pathlib import Path
 
 import pytest
+from factories import make_source
 
 from pipeline.config import load_settings
 from pipeline.language.cues import term_analyzer
 from pipeline.language.lexical import lexical_database
-from pipeline.match.matcher import judge_passages
+from pipeline.match.matcher import judge_passages, match_claims
 from pipeline.match.retrieval import claim_view, covered
+from pipeline.records import Claim
 from pipeline.runner import CheckRequest, check_article
 
 DEMO_ARTICLE = Path(__file__).resolve().parents[2] / "fixtures" / "intimacy" / "intimacy-draft.md"
@@ -122,3 +124,23 @@ def test_a_check_reading_the_lexical_database_opens_no_outside_connection(tmp_pa
     assert outcome.report.judgements and all(path.exists() for path in outcome.outputs.values())
     assert len(lexical_database(fresh)) > 10_000  # the tables were read in this run
     assert attempts == []
+
+
+@pytest.mark.parametrize("claim_text, synonym, unmatched", [
+    ("Youngsters who nap after lunch show less tiredness and better marks in spelling.", "youngsters", "spelling"),
+    ("Grownups who walk daily feel less weary and sleep longer in winter.", "weary", "winter"),
+    ("Pupils given fruit at break were ill less often and read more fluently.", "pupils", "fluently"),
+])
+def test_partial_support_never_names_a_word_whose_synonym_the_source_gives(
+        settings, without_wordnet, claim_text, synonym, unmatched):
+    source = make_source("1", "https://school-health.example.org/report", [
+        "Children who nap after lunch show less fatigue and better marks.",
+        "Adults who walk daily feel less tired and sleep longer.",
+        "Students given fruit at break were sick less often."])
+    claim = Claim("c1", claim_text, "s", 0, 1, ("1",))
+    evidence, _ = match_claims([claim], [source], settings)
+    missing = set().union(*(e.missing for e in evidence))
+    assert unmatched in missing
+    assert synonym not in missing
+    plain, _ = match_claims([claim], [source], without_wordnet)
+    assert synonym in set().union(*(e.missing for e in plain))
