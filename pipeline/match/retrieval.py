@@ -1,8 +1,9 @@
 """Retrieval primitives for match: a claim's content terms, passages indexed once, BM25.
 
 A claim is read once into a `ClaimView`: its content terms without its frame (reporting
-verbs, unnamed sources, hedges, number words, the outlets it names), its numbers, and its
-clauses (a long claim is aligned clause by clause). Passages are indexed once per run into
+verbs, unnamed sources, hedges, number words, the outlets it names), each with the keys of its
+WordNet synonyms (a passage saying "children" carries a claim's "youngsters"; `covered`), its
+numbers, and its clauses (a long claim is aligned clause by clause). Passages are indexed once per run into
 a `PassageIndex`: per passage its term keys (synonyms and abbreviations applied, so "heart
 attack" meets "myocardial infarction"), the keys of its context window, term counts, and a
 small inverted index for BM25.
