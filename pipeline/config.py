@@ -113,6 +113,8 @@ class MatchSettings:
     judge_top: int = 3
     ranker_model: str = "models/evidence_ranker.json"
     judge_model: str = "models/evidence_judge.json"
+    wordnet_synonyms: bool = True
+    wordnet_antonyms: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,7 @@ class FileSettings:
 
     source_kinds: str = "source_kinds.toml"
     lexicons: str = "lexicons"
+    wordnet: str = "wordnet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +221,9 @@ class Settings:
     lexicons: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # {domain: kind} from source_kinds.toml's [domains] table.
     source_kinds: Mapping[str, str] = field(default_factory=dict)
+    # The folder of the WordNet tables, resolved ("" = the package's); read on first use
+    # (pipeline/language/lexical.py), since most commands never need them.
+    wordnet_dir: str = ""
 
     def lexicon(self, name: str) -> Mapping[str, Any]:
         """The lexicon file `name` (its stem), or a ConfigError naming what is missing."""
@@ -262,7 +268,7 @@ def load_settings(user_file: str | Path | None = None) -> Settings:
     """
     base_dir = default_config_dir()
     merged = _read_toml(base_dir / "default.toml")
-    data_dirs = {"source_kinds": base_dir, "lexicons": base_dir}
+    data_dirs = {"source_kinds": base_dir, "lexicons": base_dir, "wordnet": base_dir}
     if user_file is not None:
         user_path = Path(user_file)
         overrides = _read_toml(user_path)
@@ -289,6 +295,7 @@ def load_settings(user_file: str | Path | None = None) -> Settings:
         **sections,
         lexicons=_read_lexicons(lexicon_dir),
         source_kinds=MappingProxyType(dict(_read_toml(kinds_path).get("domains", {}))),
+        wordnet_dir=str(data_dirs["wordnet"] / files.wordnet),
     )
 
 

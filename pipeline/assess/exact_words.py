@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from ..language.numbers import Quantity, read_quantities
 from ..language.outlets import named_outlets
-from ..language.polarity import number_disagreements
+from ..language.number_clash import number_disagreements
 from ..language.text import normalize
 from ..records import Flag, Passage
 from .attribution import names_source

@@ -194,11 +194,13 @@ class Term(NamedTuple):
     """One content word of a text: `key` is the synonym-group key of its stem; `parts` the
     keys of its pieces when hyphenated ("non-penetrative" → non, penetr, then the squashed
     word) or a multi-word synonym ("high blood pressure" → high, blood, pressur, then the
-    group's key); `word` as written."""
+    group's key); `word` as written; `alternates` the keys of other words that say the same
+    (a claim's terms get its WordNet synonyms: pipeline/language/lexical.py)."""
 
     key: str
     word: str
     parts: tuple[str, ...] = ()
+    alternates: frozenset[str] = frozenset()
 
 
 class TermAnalyzer:

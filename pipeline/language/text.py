@@ -137,6 +137,12 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def stems(words_: list[str]) -> list[str]:
+    """The stems of many lower-case words at once (uncached: for loading word tables, which
+    would otherwise crowd out the cache `stem` keeps for the words of texts)."""
+    return _stemmer().stemWords(words_)
+
+
 def content_terms(text: str) -> list[str]:
     """Stems of the words of `text` that carry meaning (no function words), in order."""
     return [stem(word) for word in words(text) if word not in STOPWORDS]

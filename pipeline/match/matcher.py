@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..language.cues import Term, absence_cue
 from ..language.outlets import source_names
-from ..language.polarity import number_conflict, number_disagreements
+from ..language.number_clash import number_conflict, number_disagreements
 from ..records import Claim, Evidence, Judgement, Relation, Source, Verdict
 from .choice import ask_judge, get_judge
 from .features import ClaimSignals, claim_signals

@@ -1,8 +1,9 @@
 """Retrieval primitives for match: a claim's content terms, passages indexed once, BM25.
 
 A claim is read once into a `ClaimView`: its content terms without its frame (reporting
-verbs, unnamed sources, hedges, number words, the outlets it names), its numbers, and its
-clauses (a long claim is aligned clause by clause). Passages are indexed once per run into
+verbs, unnamed sources, hedges, number words, the outlets it names), each with the keys of its
+WordNet synonyms (a passage saying "children" carries a claim's "youngsters"; `covered`), its
+numbers, and its clauses (a long claim is aligned clause by clause). Passages are indexed once per run into
 a `PassageIndex`: per passage its term keys (synonyms and abbreviations applied, so "heart
 attack" meets "myocardial infarction"), the keys of its context window, term counts, and a
 small inverted index for BM25.
@@ -25,8 +26,10 @@ from typing import Any
 
 from ..config import Settings
 from ..language.cues import Term, squash, term_analyzer, tokenize
+from ..language.lexical import lexical_database
 from ..language.numbers import MEASURE, PROPORTION, Quantity, read_quantities
 from ..language.outlets import attribution_frames, named_outlets
+from ..language.text import stem
 from ..memo import once_per_object
 
 K1 = 1.5
@@ -83,8 +86,26 @@ def claim_view(text: str, settings: Settings, names: frozenset[str] = frozenset(
         terms.append(term)
         if term.word in framing:
             framed.add(term.key)
+    if settings.match.wordnet_synonyms:
+        terms = with_synonyms(terms, settings)
     return ClaimView(text, tuple(terms), quantities, clauses(text) if len(terms) >= _CLAUSE_MIN_TERMS else (),
                      frozenset(framed))
+
+
+def with_synonyms(terms: Sequence[Term], settings: Settings) -> list[Term]:
+    """`terms` each with the keys of its WordNet synonyms as `alternates`, so that a passage
+    saying "children" carries a claim's "kids" (single words only: a hyphenated word or a
+    phrase of the hand list keeps its own matching)."""
+    analyzer = term_analyzer(settings.lexicon("synonyms"))
+    database = lexical_database(settings)
+    result = []
+    for term in terms:
+        if term.parts:
+            result.append(term)
+            continue
+        alternates = frozenset(analyzer.key(other) for other in database.synonyms(stem(term.word))) - {term.key}
+        result.append(term._replace(alternates=alternates) if alternates else term)
+    return result
 
 
 _UNIT_KINDS = frozenset({MEASURE, PROPORTION})
@@ -241,11 +262,13 @@ def _term_counts(terms: Sequence[Term]) -> dict[str, int]:
 
 
 def covered(term: Term, keys: frozenset[str] | Mapping[str, Any]) -> bool:
-    """Whether a passage's `keys` carry `term`: by its key, or a hyphenated word or multi-word
-    synonym by the last of its parts (the squashed word, the group's key) or by all its other
+    """Whether a passage's `keys` carry `term`: by its key or one of its alternates (its
+    synonyms), or a hyphenated word or multi-word synonym by the last of its parts (the squashed word, the group's key) or by all its other
     parts ("non-penetrative" by "nonpenetrative"; "high blood pressure" by "blood pressure
     was high")."""
     if term.key in keys:
+        return True
+    if term.alternates and not term.alternates.isdisjoint(keys):
         return True
     if term.parts:
         whole_parts = term.parts[:-1]

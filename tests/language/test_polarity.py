@@ -109,7 +109,7 @@ def test_a_term_mentioned_only_to_be_denied_is_not_carried(settings):
 
 
 def test_a_number_for_the_same_measure_is_found_among_other_numbers(settings):
-    from pipeline.language.polarity import number_conflict
+    from pipeline.language.number_clash import number_conflict
     claim = "The supplements added around half an hour of sleep each night."
     passages = ["Participants took two capsules each evening, one hour before bed.",
                 "Total sleep time rose by 12 min with magnesium and by 5 min with placebo."]
