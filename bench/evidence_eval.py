@@ -24,6 +24,10 @@ for NEI claims the dataset's evidence is a sentence that does not settle the cla
 the dataset (it differs only in which sentence was annotated), so no system reading the
 abstract can tell the two apart; the report prints that ceiling.
 
+HealthVer (../shared/eval/healthver, Sarrouti et al. 2021): each pair's claim with its evidence
+passage cut into sentences as the passages; verdict macro-F1 over Supports / Refutes / Neutral
+mapped like Check-COVID's labels, for each half of bench/splits.py (held out by topic).
+
 SciFact pairs (../shared/eval/scifact_pairs): the claim with its gold evidence as the one
 passage; entailment when the verdict is supported or partially_supported. Accuracy, F1 of
 entailment, and beside them the majority-class accuracy and the F1 of calling every pair
@@ -59,17 +63,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from splits import scifact_held_out  # noqa: E402
+from splits import healthver_held_out, scifact_held_out  # noqa: E402
 
 from pipeline.batch import evidence_many  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
-from pipeline.language.text import content_terms  # noqa: E402
+from pipeline.language.text import content_terms, sentence_spans  # noqa: E402
 from pipeline.match import choose_judge, get_judge  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CHECK_COVID = EVAL / "check_covid"
 SCIFACT_FILE = Path("scifact_pairs") / "rte_scifact_train.tsv"
 SCIFACT = EVAL / SCIFACT_FILE
+HEALTHVER_FILE = Path("healthver") / "healthver_dev.csv"
+COVIDFACT_FILE = Path("covidfact") / "rte_covidfact_train.tsv"
+HEALTHVER_LABELS = {"Supports": "SUPPORT", "Refutes": "REFUTE", "Neutral": "NOTENOUGHINFO"}
 SPLITS = {"train": "covidCheck_train_composed+extracted.json", "dev": "covidCheck_dev_composed+extracted.json"}
 LABELS = ("SUPPORT", "REFUTE", "NOTENOUGHINFO")
 TO_LABEL = {"supported": "SUPPORT", "partially_supported": "SUPPORT", "contradicted": "REFUTE"}
@@ -112,6 +119,23 @@ def load_scifact(path: Path = SCIFACT) -> list[dict[str, str]]:
     """SciFact claim/evidence pairs with their entailment label."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def load_healthver(path: Path = EVAL / HEALTHVER_FILE) -> list[dict[str, str]]:
+    """HealthVer dev pairs (claim, evidence passage, label, topic_ip)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_covidfact(path: Path = EVAL / COVIDFACT_FILE) -> list[dict[str, str]]:
+    """COVID-Fact pairs (sentence1 = evidence, Sentence2 = claim, label)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into its sentences, as a page's text is cut into passages."""
+    return [text[start:end].strip() for start, end in sentence_spans(text) if text[start:end].strip()] or [text]
 
 
 # ── metrics ───────────────────────────────────────────────────────────────────────────────
@@ -280,7 +304,23 @@ def run_scifact(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[s
             "judged_by": judged_by(answers)}
 
 
-def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] | None, split: str, judge: str) -> None:
+def run_healthver(rows: Sequence[Mapping[str, str]], settings: Settings) -> dict[str, Any]:
+    """Each HealthVer pair through the evidence verb, the evidence passage cut into its
+    sentences: verdict macro-F1 over SUPPORT / REFUTE / NEI as for Check-COVID, beside the
+    majority label's and every pair SUPPORT."""
+    gold = [HEALTHVER_LABELS[row["label"]] for row in rows]
+    answers = _answered([{"id": row["id"], "claim": row["claim"], "passages": sentences(row["evidence"])}
+                         for row in rows], settings)
+    predicted = [TO_LABEL.get(answer["verdict"], "NOTENOUGHINFO") for answer in answers]
+    majority = Counter(gold).most_common(1)[0][0]
+    return {"pairs": len(rows), "verdict": macro_f1(gold, predicted), "majority_label": majority,
+            "majority_macro_f1": macro_f1(gold, [majority] * len(gold))["macro_f1"],
+            "all_support_macro_f1": macro_f1(gold, ["SUPPORT"] * len(gold))["macro_f1"],
+            "judged_by": judged_by(answers)}
+
+
+def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] | None, split: str, judge: str,
+           healthver: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     print(f"Check-COVID {split}, setting {result['setting']}: {result['claims']} claims in {result['seconds']} s, "
           f"judge {judge}")
     if "ranking" in result:
@@ -312,6 +352,14 @@ def _print(result: Mapping[str, Any], scifact: Mapping[str, Mapping[str, Any]] |
               f"R {numbers['entailment_recall']:.3f} F1 {numbers['entailment_f1']:.3f} "
               f"(every pair entailment {numbers['all_entailment_f1']:.3f})")
         print(f"  decided by: {numbers['judged_by']}")
+    for half, numbers in (healthver or {}).items():
+        verdict = numbers["verdict"]
+        per = "  ".join(f"{label} {row['f1']:.3f}" for label, row in verdict["per_class"].items())
+        print(f"HealthVer, {half}: {numbers['pairs']} pairs  verdict macro-F1 {verdict['macro_f1']:.3f}  "
+              f"accuracy {verdict['accuracy']:.3f}   {per}")
+        print(f"  baselines: every pair {numbers['majority_label']} (majority) macro-F1 "
+              f"{numbers['majority_macro_f1']:.3f}, every pair SUPPORT {numbers['all_support_macro_f1']:.3f}")
+        print(f"  decided by: {numbers['judged_by']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -322,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N claims (and SciFact pairs)")
     parser.add_argument("--config", help="a settings file layered on the defaults")
     parser.add_argument("--no-scifact", action="store_true")
+    parser.add_argument("--no-healthver", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
     parser.add_argument("--judge", help="the judge to measure: default, nli:PATH, openai:MODEL (docs/judges.md)")
     parser.add_argument("--eval-dir", type=Path, default=EVAL, help="a folder laid out like ../shared/eval")
@@ -341,10 +390,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("development half", [row for row in rows if not scifact_held_out(row["sentence2"])]),
             ("held-out half", [row for row in rows if scifact_held_out(row["sentence2"])]),
             ("all", rows)) if chosen}
+    healthver = None
+    if not args.no_healthver and (args.eval_dir / HEALTHVER_FILE).is_file():
+        rows = load_healthver(args.eval_dir / HEALTHVER_FILE)
+        rows = rows[: args.limit] if args.limit else rows
+        # By bench/splits.py: the development half (by topic) and the held-out half.
+        healthver = {name: run_healthver(chosen, settings) for name, chosen in (
+            ("development half", [row for row in rows if not healthver_held_out(row["topic_ip"])]),
+            ("held-out half", [row for row in rows if healthver_held_out(row["topic_ip"])])) if chosen}
     if args.json:
-        print(json.dumps({"split": args.split, "judge": judge, "check_covid": result, "scifact": scifact}, indent=1))
+        print(json.dumps({"split": args.split, "judge": judge, "check_covid": result, "scifact": scifact,
+                          "healthver": healthver}, indent=1))
     else:
-        _print(result, scifact, args.split, judge)
+        _print(result, scifact, args.split, judge, healthver)
     return 0
 
 

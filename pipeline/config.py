@@ -100,11 +100,7 @@ class MatchSettings:
     contradict_min: float = 0.20
     clash_coverage_min: float = 0.5
     quote_min: float = 90.0
-    union_support_min: float = 0.70
-    union_partial_min: float = 0.35
     union_min_terms: int = 8
-    key_missing_max: float = 0.15
-    key_missing_count: int = 1
     number_tolerance: float = 0.01
     candidates: int = 60
     cover_max: int = 4
@@ -113,6 +109,7 @@ class MatchSettings:
     judge_top: int = 3
     ranker_model: str = "models/evidence_ranker.json"
     judge_model: str = "models/evidence_judge.json"
+    verdict_model: str = "models/verdict.json"
     wordnet_synonyms: bool = True
     wordnet_antonyms: bool = True
 
@@ -153,6 +150,7 @@ class AssessSettings:
     nonhuman_designs: tuple[str, ...] = ("animal", "in_vitro")
     causal_designs: tuple[str, ...] = ("randomized_trial", "systematic_review", "meta_analysis")
     negation_reach: int = 5
+    flag_gates: str = "models/flag_gates.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ and bias (one row per class for a multi-class model), and how it was trained (co
 data split, metrics). Applying one is a dot product, so the runtime needs no scikit-learn
 and a reviewer can read which feature pushes which way.
 
+Several small models that share one feature list (the flag gates, one per flag code) may be
+stored in one file: {"about": {...}, "models": {name: model}} (`load_model_set`).
+
 Model paths in settings are relative to the package's configs/ folder unless absolute.
 Files are read once per path and kept (they are a few kilobytes).
 """
@@ -112,6 +115,17 @@ def load_model(path: str, expected: Sequence[str] | None = None) -> LinearModel:
     return model
 
 
+def load_model_set(path: str, expected: Sequence[str] | None = None) -> dict[str, LinearModel]:
+    """The models stored together at `path`, by name (see the module docstring); with
+    `expected`, each must have exactly those features."""
+    models = _load_set(str(_resolve(path)))
+    for name, model in models.items():
+        if expected is not None and tuple(expected) != model.features:
+            raise ConfigError(f"model '{name}' features {list(model.features)} differ from the code's "
+                              f"{list(expected)}; refit it with bench/train_decisions.py", path=path)
+    return dict(models)
+
+
 def _resolve(path: str) -> Path:
     candidate = Path(path)
     return candidate if candidate.is_absolute() else default_config_dir() / candidate
@@ -119,11 +133,23 @@ def _resolve(path: str) -> Path:
 
 @lru_cache(maxsize=16)
 def _load(path: str) -> LinearModel:
+    return model_from_json(_read(path), path)
+
+
+@lru_cache(maxsize=16)
+def _load_set(path: str) -> Mapping[str, LinearModel]:
+    data = _read(path)
+    models = data.get("models") if isinstance(data, dict) else None
+    if not isinstance(models, dict):
+        raise ConfigError("model set file has no \"models\" object", path=path)
+    return {str(name): model_from_json(model, f"{path}: {name}") for name, model in models.items()}
+
+
+def _read(path: str) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            return json.load(handle)
     except FileNotFoundError:
         raise ConfigError("model file not found", path=path) from None
     except (OSError, json.JSONDecodeError) as error:
         raise ConfigError(f"cannot read model file: {error}", path=path) from None
-    return model_from_json(data, path)

@@ -447,6 +447,9 @@ class Judgement:
     reason: str = ""
     judge: str = ""
     judge_fallback: str = ""
+    # The verdict model's probability of each verdict it chooses among, (verdict, p) pairs;
+    # empty when a rule or a reading judge decided. The flag gates of assess read them.
+    probabilities: tuple[tuple[str, float], ...] = ()
 
 
 # ── assess ────────────────────────────────────────────────────────────────────────────────

@@ -22,6 +22,9 @@ waits unless the quoted outlet's own page was read, MISATTRIBUTION is not raised
 the unread source may be, COMMERCIAL_ONLY is not raised (and SUPERIORITY_CLAIM is medium)
 unless the unread source is known by its address to be commercial too.
 
+Candidates of the codes in assess.gates.GATED (flags raised from soft evidence) then pass their
+learned gate, where one ships (configs/models/flag_gates.json); the others are all raised.
+
 SOURCE_CHANGED belongs to the re-check, not to a single run. Lexicons and thresholds come from
 `settings` (the [assess] and [match] sections, configs/lexicons/*.toml).
 """
@@ -37,6 +40,7 @@ from ..records import Article, Evidence, Flag, Judgement, Severity, Source
 from .attribution import misattribution
 from .context import ClaimContext, cite
 from .exact_words import misquote, number_mismatch, unchecked_quotes
+from .gates import GateObserver, gate_flags
 from .scope import commercial_only, generalization
 from .wording import causal_overstatement, certainty_overstatement, superiority_claim
 
@@ -151,8 +155,10 @@ def assess_claims(
     evidence: Sequence[Evidence],
     judgements: Sequence[Judgement],
     settings: Settings,
+    observe: GateObserver | None = None,
 ) -> tuple[Flag, ...]:
-    """Every flag of every claim of `article` (see the module docstring for the checks)."""
+    """Every flag of every claim of `article` (see the module docstring for the checks);
+    `observe`, when given, is called with every gated candidate (see assess.gates)."""
     by_id = {source.id: source for source in sources}
     passages = {passage.id: passage for source in sources for passage in source.passages}
     verdicts = {judgement.claim_id: judgement for judgement in judgements}
@@ -168,6 +174,6 @@ def assess_claims(
             claim, judgement, tuple(sorted(rows.get(claim.id, []), key=lambda row: -row.score)),
             by_id, passages, settings, references, names,
         )
-        for check in CHECKS:
-            flags.extend(check(context))
+        raised = [flag for check in CHECKS for flag in check(context)]
+        flags.extend(gate_flags(raised, context, observe))
     return tuple(flags)

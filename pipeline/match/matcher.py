@@ -41,13 +41,13 @@ sentences; SciFact pairs accuracy 0.635 (majority class 0.656).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 
 from ..config import Settings
 from ..language.cues import Term, absence_cue
 from ..language.outlets import source_names
-from ..language.number_clash import number_conflict, number_disagreements
 from ..records import Claim, Evidence, Judgement, Relation, Source, Verdict
 from .choice import ask_judge, get_judge
 from .features import ClaimSignals, claim_signals
@@ -55,7 +55,11 @@ from .judge import Candidate, Judge, JudgeRequest, PairJudgement
 from .ranking import Place, Ranked, index_passages, judge_candidates, rank_passages
 from .reading import read_verdict, reads
 from .retrieval import PassageIndex, claim_view
-from .verdict import Row, claim_rows, decide, keep_rows, key_terms
+from .verdict import Decision, Row, claim_rows, decide, keep_rows, key_terms
+
+# Called with (claim text, decision) for every claim the verdict model decides: how
+# bench/train_decisions.py reads the verdict features of a whole run.
+Observer = Callable[[str, Decision], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +92,10 @@ def judge_passages(claim: str, passages: Sequence[str], settings: Settings,
 
 
 def judge_passages_many(items: Sequence[tuple[str, Sequence[str]]], settings: Settings,
-                        judge: Judge | None = None) -> list[PassageJudgement]:
+                        judge: Judge | None = None, observe: Observer | None = None) -> list[PassageJudgement]:
     """`judge_passages` for several (claim, passages) at once: the judge is asked about all
-    of them together (an endpoint answers them concurrently, a local model in batches)."""
+    of them together (an endpoint answers them concurrently, a local model in batches).
+    `observe`, when given, is called with each claim the verdict model decides."""
     judge = judge or get_judge(settings)
     prepared = []
     for claim, passages in items:
@@ -99,12 +104,13 @@ def judge_passages_many(items: Sequence[tuple[str, Sequence[str]]], settings: Se
                               frozenset(), judge)
         prepared.append((claim, passages, index, question))
     replies = ask_judge(judge, [question.request for *_, question in prepared])
-    return [_passage_judgement(claim, passages, index, question, reply, settings, judge)
+    return [_passage_judgement(claim, passages, index, question, reply, settings, judge, observe)
             for (claim, passages, index, question), reply in zip(prepared, replies, strict=True)]
 
 
 def _passage_judgement(claim: str, passages: Sequence[str], index: PassageIndex, question: _Question,
-                       replies: Sequence[PairJudgement], settings: Settings, judge: Judge) -> PassageJudgement:
+                       replies: Sequence[PairJudgement], settings: Settings, judge: Judge,
+                       observe: Observer | None) -> PassageJudgement:
     """One claim of `judge_passages_many`, from the judge's replies."""
     owner = [""] * len(passages)
     rows, answers = _rows(question, replies, index, settings)
@@ -119,32 +125,32 @@ def _passage_judgement(claim: str, passages: Sequence[str], index: PassageIndex,
     cue = absence_cue(claim, settings.lexicon("absence"))
     decided_by = ("", "")
     if cue is not None:
-        verdict: Verdict = "unverifiable"
-        reason = f'It asserts an absence of evidence ("{cue.surface}"), which no passage can confirm.'
+        decision = Decision("unverifiable", 0.0,
+                            f'It asserts an absence of evidence ("{cue.surface}"), which no passage can confirm.')
     elif not passages:
-        verdict, reason = "unverifiable", "No passages were given."
+        decision = Decision("unverifiable", 0.0, "No passages were given.")
     else:
         labels = [f"passage {i}" for i in range(len(passages))]
-        verdict, _, reason = _decide(signals, rows, kept, answers, owner, index, settings, labels)
+        decision = _decide(question, rows, kept, answers, owner, index, settings, labels, range(len(passages)),
+                           observe)
         decided_by = _decided_by(answers, judge)
-        if verdict in ("supported", "partially_supported", "unsupported") and not reads(answers):
-            found = _numbers_check(signals, rows, kept if verdict != "unsupported" else [],
-                                   {"": list(range(len(passages)))}, [""], owner, index, settings)
-            if found is not None:
-                position, why = found
-                verdict, reason = "contradicted", why.replace("source []", f"passage {position}")
-                relation_of[position] = "contradicts"
-                evidence = (position, *(i for i in evidence if i != position))
-    return PassageJudgement(scores, ranking, evidence, verdict, tuple(relation_of.get(i) for i in range(len(passages))),
-                            reason, *decided_by)
+        if decision.against is not None:
+            position = decision.against
+            decision = dataclasses.replace(decision, reason=decision.reason.replace("source []", f"passage {position}"))
+            relation_of[position] = "contradicts"
+            evidence = (position, *(i for i in evidence if i != position))
+    return PassageJudgement(scores, ranking, evidence, decision.verdict,
+                            tuple(relation_of.get(i) for i in range(len(passages))), decision.reason, *decided_by)
 
 
 def match_claims(
-    claims: Sequence[Claim], sources: Sequence[Source], settings: Settings, judge: Judge | None = None
+    claims: Sequence[Claim], sources: Sequence[Source], settings: Settings, judge: Judge | None = None,
+    observe: Observer | None = None,
 ) -> tuple[tuple[Evidence, ...], tuple[Judgement, ...]]:
     """Evidence for every claim from its cited sources, and one Judgement per claim, in
     claim order (see the module docstring for the steps). `judge` defaults to
-    `[judge] use`'s; it is asked about every claim at once (so it may answer concurrently)."""
+    `[judge] use`'s; it is asked about every claim at once (so it may answer concurrently).
+    `observe`, when given, is called with each claim the verdict model decides."""
     judge = judge or get_judge(settings)
     by_id = {source.id: source for source in sources}
     texts: list[tuple[str, str]] = []
@@ -198,22 +204,19 @@ def match_claims(
             why = "; ".join(_unreadable(sid, by_id) for sid in cited)
             judgements.append(Judgement(claim.id, "unverifiable", 0.0, f"No cited source could be read ({why})."))
         else:
-            verdict, score, reason = _decide(signals, rows, kept, answers, owner, index, settings, label)
-            if verdict in ("supported", "partially_supported", "unsupported") and not reads(answers):
-                found = _numbers_check(signals, rows, kept if verdict != "unsupported" else [], positions, readable,
-                                       owner, index, settings)
-                if found is not None:
-                    position, reason = found
-                    verdict = "contradicted"
-                    score = max(score, next((r.score for r in rows if r.position == position), 0.0))
-                    evidence = _as_contradiction(evidence, claim.id, position, rows, owner, passage_ids, keys)
+            decision = _decide(question, rows, kept, answers, owner, index, settings, label,
+                               [i for sid in readable for i in positions[sid]], observe)
+            verdict, score, reason = decision.verdict, decision.score, decision.reason
+            if decision.against is not None:
+                evidence = _as_contradiction(evidence, claim.id, decision.against, rows, owner, passage_ids, keys)
             unread = [sid for sid in cited if sid not in positions]
             if verdict == "unsupported" and unread:
                 # What could not be read may be what supports it: say so rather than "unsupported".
                 why = "; ".join(_unreadable(sid, by_id) for sid in unread)
                 verdict, reason = ("unverifiable", "The readable sources do not support it, and the rest could "
                                    f"not be read ({why}).")
-            judgements.append(Judgement(claim.id, verdict, score, reason, *_decided_by(answers, judge)))
+            judgements.append(Judgement(claim.id, verdict, score, reason, *_decided_by(answers, judge),
+                                        probabilities=decision.probabilities))
     return tuple(evidence), tuple(judgements)
 
 
@@ -231,7 +234,8 @@ class _Question:
 def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places: Mapping[int, Place],
                owner: Sequence[str], settings: Settings, names: frozenset[str], judge: Judge) -> _Question:
     """The claim's candidate passages ranked, and the question for the judge about the best
-    `judge_top` of each source."""
+    `judge_top` of each source (with the judge's features always: the verdict model reads
+    them whichever judge answers)."""
     signals = claim_signals(claim_view(claim, settings, names), index, settings)
     ranked = rank_passages(signals, positions, index, places, settings)
     by_source: dict[str, list[Ranked]] = {}
@@ -242,7 +246,7 @@ def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places
     for group in by_source.values():
         top = group[: settings.match.judge_top]
         chosen.extend(row.position for row in top)
-        candidates.extend(judge_candidates(signals, top, index, settings, judge.wants_features))
+        candidates.extend(judge_candidates(signals, top, index, settings, True))
     return _Question(signals, ranked, tuple(chosen), JudgeRequest(signals.view.text, tuple(candidates)))
 
 
@@ -253,14 +257,19 @@ def _rows(question: _Question, replies: Sequence[PairJudgement], index: PassageI
     return claim_rows(question.signals, question.ranked, answers, index, settings), answers
 
 
-def _decide(signals: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], answers: Mapping[int, PairJudgement],
-            owner: Sequence[str], index: PassageIndex, settings: Settings,
-            label: Sequence[str]) -> tuple[Verdict, float, str]:
+def _decide(question: _Question, rows: Sequence[Row], kept: Sequence[Row], answers: Mapping[int, PairJudgement],
+            owner: Sequence[str], index: PassageIndex, settings: Settings, label: Sequence[str],
+            cited: Sequence[int], observe: Observer | None) -> Decision:
     """The verdict: a reading judge's stances decide (pipeline/match/reading.py); the default
-    judge's answers go through the lexical checks of pipeline/match/verdict.py."""
+    judge's answers go through the verdict model of pipeline/match/verdict.py."""
     if reads(answers):
-        return read_verdict(rows, answers, label)
-    return decide(signals, rows, kept, owner, index, settings, label)
+        return Decision(*read_verdict(rows, answers, label))
+    judged = {position: candidate.features
+              for position, candidate in zip(question.positions, question.request.candidates, strict=True)}
+    decision = decide(question.signals, rows, kept, owner, index, settings, label, judged=judged, cited=cited)
+    if observe is not None:
+        observe(question.signals.view.text, decision)
+    return decision
 
 
 def _decided_by(answers: Mapping[int, PairJudgement], judge: Judge) -> tuple[str, str]:
@@ -269,42 +278,6 @@ def _decided_by(answers: Mapping[int, PairJudgement], judge: Judge) -> tuple[str
     if first is None:
         return "", ""
     return first.judge or judge.name, first.fallback
-
-
-def _numbers_check(
-    signals: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], positions: Mapping[str, list[int]],
-    readable: Sequence[str], owner: Sequence[str], index: PassageIndex, settings: Settings,
-) -> tuple[int, str] | None:
-    """A claim whose number the cited sources give differently is contradicted (the
-    contract's "different number"), however well its words match: (the passage that gives
-    the other number, the reason), or None. The number is looked for beside `kept` first
-    (the evidence of a claim found supported); then in any cited passage that gives a number of its kind for the same measured
-    thing (`polarity.number_conflict`), since such a passage may share few of the claim's
-    words ("total sleep time rose by 12 min" for "added half an hour of sleep")."""
-    quantities = signals.view.quantities
-    if not quantities:
-        return None
-    near: list[int] = []
-    for row in kept:
-        for position in (row.position, row.position - 1, row.position + 1):
-            if 0 <= position < len(owner) and owner[position] == owner[row.position] and position not in near:
-                near.append(position)
-    mine = [i for sid in readable for i in positions[sid]]
-    everywhere = [index.docs[i].text for i in mine]
-    found = number_disagreements(quantities, [index.docs[i].text for i in near], everywhere, settings)
-    if found:
-        quantity, other, where = found[0]
-        return near[where], f'The claim says "{quantity.text}" where source [{owner[near[where]]}] says "{other.text}".'
-    ranked = [row.position for row in rows]
-    order = ranked + [i for i in mine if i not in set(ranked)]
-    about = frozenset(term.key for term in key_terms(signals.view, settings))
-    conflict = number_conflict(signals.view.text, quantities, [index.docs[i].text for i in order], everywhere,
-                               about, settings)
-    if conflict is None:
-        return None
-    quantity, other, where = conflict
-    return (order[where], f'The claim says "{quantity.text}" where source [{owner[order[where]]}] says '
-            f'"{other.text}" of the same measure.')
 
 
 def _as_contradiction(evidence: list[Evidence], claim_id: str, position: int, rows: Sequence[Row],

@@ -11,24 +11,15 @@
     key_terms   the claim's key content: its content terms less the general words of
                 configs/lexicons/generic_terms.toml ("people", "makes", "evidence"), which any
                 source may phrase otherwise and which an editor need not be told are missing;
-    decide      the verdict. A source's support is its judged passages' support probabilities
-                averaged with the ranker's probabilities as weights; its contradiction counts
-                only passages with an explicit reversal (pipeline/polarity.clash):
-                  contradicted  the contradiction reaches contradict_min and the support;
-                  supported     a source's support reaches support_min, or (a compound
-                                claim: union_min_terms terms or two clauses) the kept
-                                passages together carry union_support_min of its
-                                IDF-weighted terms, and in either case they lack at most
-                                key_missing_count key terms, light ones, naming nothing,
-                                and give every measure, share and count the claim gives
-                                ("in half" is not said by "can help lower");
-                                or they carry all its key terms and union_partial_min;
-                  partially     the same support with more of its key content missing, or
-                                kept passages carrying union_partial_min of a compound claim;
-                  unsupported   otherwise.
-                support_min and contradict_min were tuned on Check-COVID's train split for
-                macro-F1 (bench/train_evidence.py); the union and key-term ones on the
-                development fixtures (intimacy, sleep).
+    decide      the verdict: the verdict model (configs/models/verdict.json, a multinomial
+                logistic model fitted by bench/train_decisions.py on development articles and
+                public claim-evidence data) weighs VERDICT_FEATURES (verdict_features.py:
+                the judge's support and contradiction, coverage of the claim's key terms by
+                the best passage and by the kept passages together, numbers not given or given
+                otherwise, reversals, the claim's wording against the passage's ...) into
+                supported / partially_supported / contradicted / unsupported; the likeliest
+                class the evidence allows is the verdict (contradicted only with a reversal or
+                another number an editor can be shown).
 """
 
 from __future__ import annotations
@@ -38,20 +29,14 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..language.cues import Term
-from ..language.numbers import (
-    COUNT,
-    MEASURE,
-    PROPORTION,
-    Quantity,
-    read_quantities,
-    said_in,
-)
 from ..language.polarity import negated_only
 from ..records import Relation, Verdict
 from .features import ClaimSignals, generic_keys, long_words, setup_sentence
-from .judge import PairJudgement, effective, relation_of
+from .judge import PairJudgement, relation_of
 from .ranking import Ranked
 from .retrieval import ClaimView, PassageIndex, clauses, covered
+from .verdict_features import VerdictInputs, verdict_inputs
+from .verdict_model import VERDICT_CLASSES, contradicted_outright, likeliest, verdict_model
 
 _MIN_PREFIX = 3  # a claim word this long opening a passage word is carried by it ("bed", "bedtime")
 _MIN_INSIDE = 5  # a claim term key this long inside a passage word is carried by it
@@ -195,97 +180,100 @@ def key_terms(claim: ClaimView, settings: Settings) -> tuple[Term, ...]:
     return key or claim.terms
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A claim's verdict, its score (the model's probability of it), the reason in words, the
+    model's probability of each class, the inputs it was decided from, and for a contradicted
+    claim the position of the passage that says otherwise (it becomes the claim's first
+    evidence, a contradiction)."""
+
+    verdict: Verdict
+    score: float
+    reason: str
+    probabilities: tuple[tuple[str, float], ...] = ()
+    inputs: VerdictInputs | None = None
+    against: int | None = None
+
+
+def allowed_verdicts(inputs: VerdictInputs) -> tuple[Verdict, ...]:
+    """The verdicts the evidence allows the model to give: `contradicted` only with a passage
+    an editor can be shown to say otherwise (a judged passage with an explicit reversal, one
+    the judge reads as contradicting rather than supporting, or a number given otherwise),
+    `supported` and `partially_supported` only with a judged passage."""
+    against = inputs.worst is not None or inputs.against is not None or inputs.number is not None
+    return tuple(verdict for verdict in VERDICT_CLASSES
+                 if (verdict != "contradicted" or against)
+                 and (verdict not in ("supported", "partially_supported") or inputs.best is not None))
+
+
 def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner: Sequence[str],
-           index: PassageIndex, settings: Settings, label: Sequence[str]) -> tuple[Verdict, float, str]:
-    """The verdict from a claim's ranked rows and kept evidence, its score, and the reason in
-    words; `owner[i]` is passage i's source and `label[i]` names it for the reason.
+           index: PassageIndex, settings: Settings, label: Sequence[str], *,
+           judged: Mapping[int, Sequence[float]], cited: Sequence[int]) -> Decision:
+    """The verdict from a claim's ranked rows and kept evidence; `owner[i]` is passage i's
+    source, `label[i]` names it for the reason, `judged` holds the judge's features of each
+    judged passage by position and `cited` every passage position of the claim's readable
+    cited sources.
 
-    A source's support is its judged passages' support probabilities averaged with the
-    ranker's probabilities as weights (how likely each is the evidence), so one judged
-    passage and a dozen give comparable numbers; its contradiction likewise, counting only
-    passages where an explicit reversal was found (a negation, direction, number, antonym).
-    The claim takes its best-supported source (each cited source may be the one saying it)."""
-    match = settings.match
-    judged: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.judged:
-            judged.setdefault(owner[row.position], []).append(row)
-    support, contradiction, best, worst = 0.0, 0.0, None, None
-    for group in judged.values():
-        weight = sum(row.score for row in group) or 1.0
-        pairs = [(row, *effective(PairJudgement(row.support, row.contradict, row.reason))) for row in group]
-        mine = sum(row.score * s for row, s, _ in pairs) / weight
-        if mine > support or best is None:
-            support, best = mine, max(pairs, key=lambda pair: pair[0].score * pair[1])[0]
-        theirs = sum(row.score * c for row, _, c in pairs) / weight
-        if theirs > contradiction:
-            contradiction, worst = theirs, max(pairs, key=lambda pair: pair[0].score * pair[2])[0]
-    if worst is not None and contradiction >= match.contradict_min and contradiction >= support:
-        return ("contradicted", round(contradiction, 4),
-                f"{label[worst.position]} says otherwise: {worst.reason}.")
-    backing = [row for row in kept if row.relation != "contradicts"]
-    carried = frozenset().union(*(row.covered for row in backing)) if backing else frozenset()
-    missing = [term for term in key_terms(claim.view, settings) if term.key not in carried]
-    union = _weighted(claim, carried)
-    # What the sources leave out is small enough to call the claim supported when it weighs
-    # little (a verb phrased otherwise: "cause" for "lead to") and names nothing (a person, a
-    # body, a drug written with capitals).
-    small_gap = (len(missing) <= match.key_missing_count
-                 and _weighted(claim, frozenset(term.key for term in missing)) <= match.key_missing_max
-                 and not any(term.word in claim.names for term in missing))
-    # A number the claim gives that no backing passage (or its neighbours) gives: the words
-    # may all be there, but "cuts the risk in half" is not said by "can help lower the risk".
-    unsaid = _unsaid_numbers(claim, backing, index, settings)
-    small_gap = small_gap and not unsaid
-    gaps = ", ".join([*(f'"{quantity.text}"' for quantity in unsaid[:2]),
-                      *(f'"{term.word}"' for term in _by_weight(claim, missing)[:5])][:5]) or "its exact wording"
-    # Passages together carry a claim only when it is long enough that no one sentence may
-    # say it whole; a short claim is said by one passage or not at all.
-    long_claim = compound(claim, settings)
-    if best is not None and support >= match.support_min:
-        if small_gap:
-            return "supported", round(support, 4), f"{label[best.position]} states it (score {support:.2f})."
-        return ("partially_supported", round(support, 4),
-                f"The cited sources support part of it; nothing in them matches {gaps}.")
-    if long_claim and backing and ((small_gap and union >= match.union_support_min)
-                                   or (not missing and union >= match.union_partial_min)):
-        # Every key term carried: what the passages lack are general words phrased otherwise.
-        return "supported", round(union, 4), f"Together the cited passages state it ({union:.0%} of its terms)."
-    if long_claim and backing and union >= match.union_partial_min:
-        return ("partially_supported", round(union, 4),
-                f"The cited sources support part of it; nothing in them matches {gaps}.")
+    The verdict model (pipeline/match/verdict_model.py) gives each class a probability from
+    VERDICT_FEATURES (pipeline/match/verdict_features.py) and the likeliest is taken
+    (verdict_model.likeliest), within what the evidence allows: `contradicted` only with something an editor can be
+    shown to say otherwise (a judged passage with an explicit reversal, or a number the
+    sources give differently), `supported` and `partially_supported` only when a passage was
+    judged. A source that contradicts it outright (verdict_model.contradicted_outright) makes
+    it contradicted first. With no passage judged at all the claim is unsupported."""
+    key = key_terms(claim.view, settings)
+    inputs = verdict_inputs(claim, rows, kept, owner, index, settings, key=key, is_compound=compound(claim, settings),
+                            judged=judged, cited=cited)
     closest = max(kept, key=lambda row: row.coverage, default=None)
-    if closest is not None:
-        return ("unsupported", round(support, 4), f"No cited passage states it; the closest, "
-                f"{label[closest.position]}, shares only {closest.coverage:.0%} of its terms.")
-    return "unsupported", 0.0, "No passage of the cited sources is about what it says."
+    if inputs.best is None and inputs.number is None:
+        return Decision("unsupported", 0.0, _unsupported_reason(closest, label), inputs=inputs)
+    probabilities = verdict_model(settings).probabilities(inputs.values)
+    verdict = ("contradicted" if contradicted_outright(inputs.named(), settings.match.contradict_min)
+               else likeliest(probabilities, allowed_verdicts(inputs)))
+    ordered = tuple((name, round(probabilities[name], 4)) for name in VERDICT_CLASSES)
+    score = round(probabilities[verdict], 4)
+    if verdict == "contradicted":
+        worst = inputs.worst
+        if worst is not None:
+            return Decision(verdict, score, f"{label[worst.position]} says otherwise: {worst.reason}.", ordered, inputs,
+                            worst.position)
+        if inputs.number is not None:
+            return Decision(verdict, score, inputs.number.reason, ordered, inputs, inputs.number.position)
+        against = inputs.against
+        assert against is not None
+        return Decision(verdict, score, f"{label[against.position]} reads as saying otherwise (the judge gives "
+                        f"{against.contradict:.2f} for contradicting, {against.support:.2f} for supporting), "
+                        "though no explicit negation or reversal was found in it.", ordered, inputs,
+                        against.position)
+    if verdict == "unsupported":
+        return Decision(verdict, score, _unsupported_reason(closest, label), ordered, inputs)
+    best = inputs.best
+    assert best is not None
+    if verdict == "supported":
+        if compound(claim, settings) and (best.missing_keys & {term.key for term in key}):
+            return Decision(verdict, score, f"Together the cited passages state it ({inputs.union:.0%} of its terms).",
+                            ordered, inputs)
+        return Decision(verdict, score, f"{label[best.position]} states it (support {inputs.support:.2f}).",
+                        ordered, inputs)
+    gaps = [*(f'"{quantity.text}"' for quantity in inputs.unsaid[:2]),
+            *(f'"{term.word}"' for term in _by_weight(claim, inputs.missing)[:5])][:5]
+    strength = inputs.strength
+    if not gaps and strength is not None and strength.label == "exaggerates":
+        said = strength.claim.cue or next(iter(strength.claim.absolutes + strength.claim.boosters), "")
+        return Decision(verdict, score, "The cited sources support it, but less firmly than it says"
+                        + (f' ("{said}").' if said else "."), ordered, inputs)
+    return Decision(verdict, score, "The cited sources support part of it; nothing in them matches "
+                    f"{', '.join(gaps) or 'its exact wording'}.", ordered, inputs)
 
 
-def _unsaid_numbers(claim: ClaimSignals, backing: Sequence[Row], index: PassageIndex,
-                    settings: Settings) -> list[Quantity]:
-    """The claim's measures, shares and counts that no backing passage's context window gives
-    in agreeing form. (Not years, ages or bare numbers: "a 2019 study" names a study, "adults
-    over 50" may be "aged 51 and older", and a bare number's kind is a guess.)"""
-    quantities = [quantity for quantity in claim.view.quantities if quantity.kind in _STATED_KINDS]
-    if not quantities or not backing:
-        return []
-    numbers = settings.lexicon("numbers")
-    given = [other for row in backing for other in read_quantities(index.docs[row.position].context, numbers)]
-    tolerance = settings.match.number_tolerance
-    return [quantity for quantity in quantities if not said_in(quantity, given, tolerance)]
-
-
-_STATED_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
+def _unsupported_reason(closest: Row | None, label: Sequence[str]) -> str:
+    if closest is None:
+        return "No passage of the cited sources is about what it says."
+    return (f"No cited passage states it; the closest, {label[closest.position]}, shares only "
+            f"{closest.coverage:.0%} of its terms.")
 
 
 def _by_weight(claim: ClaimSignals, terms: Sequence[Term]) -> list[Term]:
     """`terms` most specific first (highest IDF), claim order among equals."""
     weight = {term.key: w for term, w in zip(claim.view.terms, claim.weights)}
     return sorted(terms, key=lambda term: -weight.get(term.key, 0.0))
-
-
-def _weighted(claim: ClaimSignals, keys: frozenset[str]) -> float:
-    """IDF-weighted share of the claim's terms among `keys` (term keys already judged carried)."""
-    if not claim.total:
-        return 0.0
-    return sum(weight for term, weight in zip(claim.view.terms, claim.weights) if term.key in keys) / claim.total
