@@ -2,7 +2,7 @@
 
 Each development fixture is checked offline (from its committed archive) and compared with
 what a careful fact-checker expects of it. It must meet every expectation except the gaps
-listed in KNOWN_GAPS, each with the reason it is still open; a new mismatch fails, and so does
+listed in KNOWN_GAPS (tests/fixture_gaps.py), each with the reason it is still open; a new mismatch fails, and so does
 a listed gap that has closed (take it off the list). The held-out fixture (vitd) is only run
 and scored, never held to its individual expectations: its misses are never printed or
 asserted on, so no rule gets tuned to them (bench/splits.py).
@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from expectations import compare, load_expected  # noqa: E402
+from fixture_gaps import KNOWN_GAPS  # noqa: E402
 from fixture_eval import offline_report  # noqa: E402
 from manifest import fixture_folders, is_held_out  # noqa: E402
 from splits import HELD_OUT_FIXTURES  # noqa: E402
@@ -28,29 +29,6 @@ from pipeline.config import load_settings  # noqa: E402
 
 DEVELOPMENT = [folder for folder in fixture_folders() if not is_held_out(folder)]
 HELD_OUT = [folder for folder in fixture_folders() if is_held_out(folder)]
-
-# (fixture, mismatch kind, the claim's `contains`) → why the gap is still open.
-KNOWN_GAPS = {
-    ("heart", "verdict", "Among adults over 60, higher daily step counts"):
-        "called supported: the women-only population is reported (GENERALIZATION), but the verdict "
-        "does not count a population the claim widens as content the source lacks",
-    ("heart", "verdict", "One walking blogger describes how his home readings fell"):
-        "partially_supported: no passage of the blog matches 'stressing', 'salt' or 'medication', "
-        "which it words otherwise (a named drug for 'medication')",
-    ("omega3", "verdict", "A typical 1,000 mg fish oil capsule"):
-        "partially_supported: 'capsule' is not in the source, which says '1,000 mg of fish oil'",
-    ("omega3", "verdict", "The benefit was confined to formulas with at least 60% EPA"):
-        "partially_supported: 'confined to' is a paraphrase of 'seen only in' with no synonym listed",
-    ("omega3", "verdict", "A small pilot trial in 48 teenagers with depression"):
-        "partially_supported: 'pilot', 'larger' and 'peer' (review) have no match in the preprint's wording",
-    ("omega3", "verdict", "According to Harvard Health Publishing"):
-        "called supported: the misattribution is flagged (MISATTRIBUTION), but the claim's words are "
-        "found in the cited review, which says DHA-predominant formulas showed no benefit; the "
-        "reversal is not read",
-    ("omega3", "verdict", "Fish oil can cause an unpleasant aftertaste"):
-        "partially_supported: 'unpleasant aftertaste' against 'fishy aftertaste'; 'unpleasant' has no match",
-}
-
 
 def _check(folder: Path) -> dict:
     return offline_report(folder, load_settings())[0]

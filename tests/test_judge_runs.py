@@ -103,7 +103,9 @@ def test_with_the_endpoint_down_check_finishes_with_the_default_judge_and_says_s
     assert all("cannot reach the judge endpoint" in claim["judge_fallback"] for claim in report["claims"])
     assert report["summary"]["judge_fallbacks"] == len(CLAIMS)
     assert "the default judge stood in for 2" in (out / "report.md").read_text()
-    assert "judge: default, standing in (openai:desk-model: cannot reach" in (out / "report.html").read_text()
+    # Both claims are supported (the page states both), so the HTML lists them briefly and says in
+    # its summary who stood in; a claim shown in full would also carry the per-claim line.
+    assert "the default judge stood in for 2" in (out / "report.html").read_text()
     # Standing in, the default judge gives exactly the verdicts it gives on its own.
     assert _run(capsys, "check", str(article), "--out", str(plain), "--allow-private-hosts", "--quiet",
                 "--no-db")[0] == 0

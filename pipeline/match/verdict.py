@@ -253,7 +253,7 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
         if compound(claim, settings) and (best.missing_keys & {term.key for term in key}):
             return Decision(verdict, score, f"Together the cited passages state it ({inputs.union:.0%} of its terms).",
                             ordered, inputs)
-        return Decision(verdict, score, f"{label[best.position]} states it (support {inputs.support:.2f}).",
+        return Decision(verdict, score, f"{label[best.position]} states it (score {inputs.support:.2f}).",
                         ordered, inputs)
     gaps = [*(f'"{quantity.text}"' for quantity in inputs.unsaid[:2]),
             *(f'"{term.word}"' for term in _by_weight(claim, inputs.missing)[:5])][:5]

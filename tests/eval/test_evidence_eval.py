@@ -2,11 +2,12 @@
 support judgement fails CI. Reads ../shared/eval at run time: each test that needs it is marked
 `shared_eval`, skipped where the data is missing and failed under CI=true (tests/conftest.py).
 
-Floors sit just under what the slice measured on 2026-12-06 (about one item's worth below):
-the first 90 claims of Check-COVID dev give R@3 0.567 (plain BM25 0.478), MRR 0.517, verdict
-macro-F1 0.441 from the abstract (majority class 0.171) and 0.536 from the gold evidence; the
-first 150 SciFact pairs give accuracy 0.680 (majority class 0.647) and entailment precision
-0.775. Nothing was fitted or tuned on these items; a change that moves a number up should move
+Floors sit just under what the slice measured with the learned verdict model (docs/decisions.md,
+about one item's worth below): the first 90 claims of Check-COVID dev give R@3 0.578 (plain BM25
+0.478), MRR 0.520, verdict macro-F1 0.423 from the abstract (majority class 0.171; the hand-set
+verdict rule it replaced measured 0.441) and 0.510 from the gold evidence (0.536); the first 150
+SciFact pairs give accuracy 0.667 (majority class 0.647; 0.680) and entailment precision 0.737
+(0.775). Nothing was fitted or tuned on these items; a change that moves a number up should move
 its floor up with it.
 """
 
@@ -50,10 +51,10 @@ def corpus():
 def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings)
     ours, bm25 = result["ranking"], result["bm25_baseline"]
-    assert ours["recall@3"] >= 0.555
-    assert ours["mrr"] >= 0.505
+    assert ours["recall@3"] >= 0.565
+    assert ours["mrr"] >= 0.51
     assert ours["recall@3"] > bm25["recall@3"] and ours["mrr"] > bm25["mrr"]
-    assert result["verdict"]["macro_f1"] >= 0.43
+    assert result["verdict"]["macro_f1"] >= 0.415
     assert result["verdict"]["macro_f1"] > result["majority_macro_f1"]
     # Each class is predicted and some right: a judge collapsing to one answer fails here.
     assert all(row["f1"] > 0.2 for row in result["verdict"]["per_class"].values())
@@ -62,15 +63,15 @@ def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
 @needs_check_covid
 def test_verdicts_from_the_gold_evidence(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings, "gold")
-    assert result["verdict"]["macro_f1"] >= 0.525
+    assert result["verdict"]["macro_f1"] >= 0.50
 
 
 @needs_scifact
 def test_scifact_pairs_slice(settings):
     result = evidence_eval.run_scifact(evidence_eval.load_scifact()[:150], settings)
-    assert result["accuracy"] >= 0.67
+    assert result["accuracy"] >= 0.66
     assert result["accuracy"] > result["majority_accuracy"]
-    assert result["entailment_precision"] >= 0.765
+    assert result["entailment_precision"] >= 0.73
 
 
 @needs_check_covid
