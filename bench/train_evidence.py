@@ -18,9 +18,11 @@ What it does, all on ../shared/eval/check_covid/covidCheck_train_composed+extrac
      neutral (measured worse). A three-way logistic model is fitted the same way, with
      out-of-fold probabilities.
   3. verdict thresholds: the out-of-fold probabilities go through the pipeline's own
-     verdict code (pipeline/match/verdict.py) for every (support_min, contradict_min) on a grid;
-     the pair with the best macro-F1 over SUPPORT / REFUTE / NEI is printed, to be copied
-     into configs/default.toml (this script does not write it there).
+     verdict code (pipeline/match/verdict.py, with the verdict model configs/models/verdict.json)
+     for every (support_min, contradict_min) on a grid; the pair with the best macro-F1 over
+     SUPPORT / REFUTE / NEI is printed (this script does not write it to configs/default.toml).
+     The verdict model itself is fitted by bench/train_decisions.py, on features this
+     script's models produce: refit it after refitting these.
 
 The dev split is never read here; measure on it with bench/evidence_eval.py.
 """
@@ -253,7 +255,8 @@ def simulate(rows: Sequence[ClaimRows], infer: Sequence[tuple[list[int], np.ndar
              judged: Sequence[np.ndarray], ranked_probs: Sequence[np.ndarray], settings: Settings
              ) -> list[tuple[Any, ...]]:
     """Per claim what the pipeline's verdict step needs, from out-of-fold probabilities:
-    (signals, index, ranked candidates, judge answers with their reasons)."""
+    (signals, index, ranked candidates, judge answers with their reasons, the judge's
+    features of each judged passage)."""
     out = []
     judge = LexicalJudge(settings, model=_PLACEHOLDER)
     for row, (positions, _, _), p, probs in zip(rows, infer, judged, ranked_probs):
@@ -266,19 +269,20 @@ def simulate(rows: Sequence[ClaimRows], infer: Sequence[tuple[list[int], np.ndar
             candidate = Candidate(index.docs[position].text, "", 0.0, tuple(features[position]))
             answers[position] = judge.answer(row.claim["claim"], candidate,
                                              {"supports": float(support), "contradicts": float(contradict)})
-        out.append((signals, index, ranked, answers))
+        out.append((signals, index, ranked, answers, {pos: features[pos] for pos in positions}))
     return out
 
 
 def verdicts(states: Sequence[tuple[Any, ...]], settings: Settings) -> list[str]:
     """Claim labels by the pipeline's own verdict code (pipeline/match/verdict.py) under `settings`."""
     labels = []
-    for signals, index, ranked, answers in states:
+    for signals, index, ranked, answers, judged in states:
         rows = claim_rows(signals, ranked, answers, index, settings)
         owner = [""] * len(index)
         kept = keep_rows(signals, rows, owner, index, settings)
-        verdict, _, _ = decide(signals, rows, kept, owner, index, settings, owner)
-        labels.append(TO_LABEL.get(verdict, "NOTENOUGHINFO"))
+        decision = decide(signals, rows, kept, owner, index, settings, owner, judged=judged,
+                          cited=list(range(len(index))))
+        labels.append(TO_LABEL.get(decision.verdict, "NOTENOUGHINFO"))
     return labels
 
 

@@ -47,9 +47,6 @@ KNOWN_GAPS = {
         "plainly as the rest as lightly as a paraphrase",
     ("omega3", "missing_flag", "reduce depressive symptoms and also improve sleep quality"):
         "PARTIAL_SUPPORT restates the verdict above",
-    ("sleep", "verdict", "3,964 older women found that eating more magnesium-rich foods"):
-        f"called supported (CAUSAL_OVERSTATEMENT is raised): the cohort shows an association; "
-        f"{_LEARNED} causal wording over a correlational passage lightly",
     ("sleep", "verdict", "The NHS calls it"):
         f"called supported (MISQUOTE is raised): the quoted words are not on the NHS page; {_LEARNED} "
         "the judge's middling support of the rest of the sentence",

@@ -354,9 +354,32 @@ def _phrases(settings: Settings) -> PhraseSet:
         "hedged": [cue for table in ("hedges", "qualifiers", "conditional")
                    for cue in strength.get(table, {}).get("cues", [])],
         "null": antonyms.get("null", {}).get("cues", []),
+        # Cause and association words, for the verdict's wording features (strength_signals);
+        # "*" (any one word) is not read here, so the few cues with one are left out.
+        "causal": [cue for cue in strength.get("causal", {}).get("cues", []) if "*" not in cue],
+        "association": strength.get("correlational", {}).get("explicit", []),
     }
     groups.update((f"scope:{cue}", [cue]) for cue in antonyms.get("scope", {}).get("cues", []))
+    groups.update((f"firm:{cue}", [cue]) for table in ("absolutes", "boosters")
+                  for cue in strength.get(table, {}).get("cues", []))
     return PhraseSet(groups)
+
+
+def strength_signals(claim: str, passage: str, settings: Settings) -> tuple[float, float, float, float]:
+    """How the claim's wording compares with a passage's, read from cue words (the strength
+    lexicon's) with the light phrase reader, for thousands of claims: (stronger, weaker,
+    certainty, causal). Certainty: an absolute or booster the passage does not use ("always",
+    "clearly"), or a hedged passage ("may", "some") stated without a hedge; causal: cause words
+    over a passage that states an association outright; stronger / weaker: cause words on one
+    side only, or certainty. (pipeline/language/strength.py reads a sentence's strength in full,
+    at many times the cost, for the assess checks and the `compare` verb.)"""
+    mine, theirs = _cue_groups(claim, settings), _cue_groups(passage, settings)
+    firm = {group for group in mine if group.startswith("firm:")} - theirs
+    certainty = bool(firm) or ("hedged" in theirs and "hedged" not in mine)
+    causal = "causal" in mine and "association" in theirs
+    stronger = certainty or ("causal" in mine and "causal" not in theirs)
+    weaker = "causal" in theirs and "causal" not in mine
+    return float(stronger), float(weaker), float(certainty), float(causal)
 
 
 def _has(text: str, settings: Settings, group: str) -> bool:

@@ -257,11 +257,9 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
                         ordered, inputs)
     gaps = [*(f'"{quantity.text}"' for quantity in inputs.unsaid[:2]),
             *(f'"{term.word}"' for term in _by_weight(claim, inputs.missing)[:5])][:5]
-    strength = inputs.strength
-    if not gaps and strength is not None and strength.label == "exaggerates":
-        said = strength.claim.cue or next(iter(strength.claim.absolutes + strength.claim.boosters), "")
-        return Decision(verdict, score, "The cited sources support it, but less firmly than it says"
-                        + (f' ("{said}").' if said else "."), ordered, inputs)
+    if not gaps and inputs.overstated:
+        return Decision(verdict, score, "The cited sources support it, but less firmly than it says.", ordered,
+                        inputs)
     return Decision(verdict, score, "The cited sources support part of it; nothing in them matches "
                     f"{', '.join(gaps) or 'its exact wording'}.", ordered, inputs)
 

@@ -31,10 +31,10 @@ fitted by bench/train_decisions.py, applied in pipeline/match/verdict.py) weighs
                                rarest term it lacks, scope words it does not carry
     clash_*                    reversals read in any judged passage: negation, direction,
                                antonym, "no effect" against a change, other number
-    strength_*                 the claim's wording against the best passage's
-                               (language.strength.compare_strength): stronger, weaker, an
-                               absolute the passage does not use or a hedge dropped, causal
-                               wording over an association
+    strength_*                 the claim's wording against the best passage's, from the
+                               strength lexicon's cue words (features.strength_signals): stronger,
+                               weaker, an absolute or booster the passage does not use or a hedge
+                               dropped, cause words over a stated association
     sources                    readable cited sources judged (1 for `claimcheck evidence`)
 
 A feature change must be followed by refitting the model (load_model checks the names).
@@ -51,8 +51,7 @@ from ..config import Settings
 from ..language.cues import Term
 from ..language.numbers import COUNT, MEASURE, PROPORTION, Quantity, read_quantities, said_in
 from ..language.number_clash import number_conflict, number_disagreements
-from ..language.strength import Comparison, compare_strength
-from .features import JUDGE_FEATURES, ClaimSignals
+from .features import JUDGE_FEATURES, ClaimSignals, strength_signals
 from .judge import PairJudgement, effective
 from .retrieval import PassageIndex, clauses
 
@@ -89,7 +88,7 @@ class NumberReversal:
 class VerdictInputs:
     """A claim's verdict features, and what the reason in words needs: the best-supporting
     and most-contradicting judged rows, the key terms and numbers no kept passage gives, the
-    number reversals found, and the strength comparison with the best passage."""
+    number reversals found, and whether it is worded more firmly than the best passage."""
 
     values: tuple[float, ...]  # in VERDICT_FEATURES order
     support: float
@@ -100,7 +99,7 @@ class VerdictInputs:
     missing: tuple[Term, ...]
     unsaid: tuple[Quantity, ...]
     number: NumberReversal | None
-    strength: Comparison | None
+    overstated: bool  # the claim states it more firmly than the best passage (strength_certainty)
     against: Row | None = None  # the judged row the judge most leans against (contradicts > supports)
 
     def named(self) -> dict[str, float]:
@@ -209,8 +208,8 @@ def verdict_inputs(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row]
     near, conflict = number_reversals(claim, rows, backing, cited, owner, index,
                                       frozenset(term.key for term in key), settings)
     best_features = judged.get(best.position, ()) if best is not None else ()
-    strength = (compare_strength(claim.view.text, index.docs[best.position].text, settings.lexicon("strength"))
-                if best is not None else None)
+    wording = (strength_signals(claim.view.text, index.docs[best.position].text, settings)
+               if best is not None else (0.0, 0.0, 0.0, 0.0))
 
     def of_best(name: str) -> float:
         return float(best_features[_JUDGE[name]]) if len(best_features) == len(JUDGE_FEATURES) else 0.0
@@ -253,13 +252,10 @@ def verdict_inputs(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row]
         min(any_judged("antonym"), 1.0),
         any_judged("null_clash"),
         any_judged("number_clash"),
-        1.0 if strength is not None and strength.label == "exaggerates" else 0.0,
-        1.0 if strength is not None and strength.label == "downplays" else 0.0,
-        1.0 if strength is not None and "CERTAINTY_OVERSTATEMENT" in strength.flags else 0.0,
-        1.0 if strength is not None and "CAUSAL_OVERSTATEMENT" in strength.flags else 0.0,
+        *wording,
         float(min(len({owner[row.position] for row in judged_rows}), _CAP)),
     )
     against = max((row for row in judged_rows if row.contradict > row.support),
                   key=lambda row: row.contradict - row.support, default=None)
     return VerdictInputs(tuple(float(value) for value in values), support, best, contradiction, worst, union,
-                         missing, unsaid, near or conflict, strength, against)
+                         missing, unsaid, near or conflict, wording[2] > 0, against)
