@@ -5,6 +5,8 @@ Run from the repository root (one command, every number):
     .venv/bin/python bench/strength_eval.py                   # every split, before and after
     .venv/bin/python bench/strength_eval.py --json            # the same numbers as JSON
     .venv/bin/python bench/strength_eval.py --speed           # sentences per second
+    .venv/bin/python bench/strength_eval.py --try-cue causal "good for"
+                      # what one more cue does to the rules, on the training texts only
     .venv/bin/python bench/strength_eval.py --errors pet:dev correlational causal
                       # print the sentences of one development split with gold → predicted
 
@@ -345,6 +347,26 @@ def speed(lexicon: Mapping[str, Any], data: Path = DATA, rounds: int = 3) -> flo
     return len(texts) / best
 
 
+def try_cue(table: str, cue: str, data: Path = DATA) -> dict[str, object]:
+    """What adding `cue` to the `table` list of the strength lexicon does to the rules on the
+    training texts only (training_sentences and both sides of the InSciOut dev pairs): how
+    many texts change label, how many of those it puts right and how many it puts wrong, and
+    the macro-F1 before and after. No reported half is read."""
+    lexicon = rules_only(load_settings().lexicon("strength"))
+    name, _, key = table.partition(":")
+    changed = {**lexicon, name: {**lexicon[name], key or "cues": [*lexicon[name][key or "cues"], cue]}}
+    # sentences as `claimcheck strength` reads them, conclusions as `compare` does
+    texts = [(e.text, e.gold, claim_strength) for e in training_sentences(data)]
+    texts += [(e.text, e.gold, text_strength) for e in pair_texts(training_pairs(data))]
+    before = [strength(text, lexicon).label for text, _, strength in texts]
+    after = [strength(text, changed).label for text, _, strength in texts]
+    moved = [(gold, old, new) for (_, gold, _), old, new in zip(texts, before, after) if old != new]
+    gold = [g for _, g, _ in texts]
+    return {"texts": len(texts), "changed": len(moved), "put right": sum(new == g for g, _, new in moved),
+            "put wrong": sum(old == g for g, old, _ in moved),
+            "macro-F1 before": score(gold, before, STRENGTHS).macro_f1, "macro-F1 after": score(gold, after, STRENGTHS).macro_f1}
+
+
 def _print_scores(name: str, value: Scores) -> None:
     classes = "  ".join(f"{label} {row['f1']:.3f} (n={row['n']:.0f})" for label, row in value.per_class.items())
     print(f"{name:40s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}")
@@ -394,12 +416,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--speed", action="store_true", help="sentences per second, rules alone and rules + model")
+    parser.add_argument("--try-cue", nargs=2, action="append", metavar=("TABLE", "CUE"),
+                        help="what adding CUE to the lexicon list TABLE (e.g. causal) does on the training texts")
     parser.add_argument("--errors", nargs=3, metavar=("SPLIT", "GOLD", "PREDICTED"),
                         help="list development items (pet:dev, causal_language:dev, or insciout:dev with "
                              "same/exaggerates/downplays) with this confusion")
     args = parser.parse_args(argv)
     if args.errors:
         _errors(*args.errors)
+        return 0
+    if args.try_cue:
+        for table, cue in args.try_cue:
+            found = try_cue(table, cue)
+            print(f"{table} += {cue!r}: " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                     for k, v in found.items()))
         return 0
     if args.speed:
         lexicon = load_settings().lexicon("strength")

@@ -102,3 +102,12 @@ def test_insciout_report_half(lexicon, rules):
     for which in (lexicon, rules):
         scores = bench.compare_scores(pairs, which)
         assert scores.macro_f1 >= 0.56 and scores.per_class["exaggerates"]["f1"] >= 0.54
+
+
+@needs_data
+def test_trying_a_cue_counts_what_it_changes_on_the_training_texts():
+    present = bench.try_cue("causal", "reduce")  # already a cue: nothing moves
+    assert present["changed"] == 0 and present["macro-F1 before"] == present["macro-F1 after"]
+    noisy = bench.try_cue("causal", "=patients")  # a word of many sentences that names no cause
+    assert noisy["changed"] > 20 and noisy["put wrong"] > noisy["put right"]
+    assert noisy["put right"] + noisy["put wrong"] <= noisy["changed"] and noisy["texts"] == 2164
