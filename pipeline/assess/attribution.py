@@ -29,21 +29,32 @@ and ":", so "...; X and Y both recommend Z" is judged on "X and Y both recommend
 against that source's passages alone with match's `judge_passages`; anything less than
 partial support is a MISATTRIBUTION naming the outlet. A clause that is mostly a quotation
 ("X describes it as '...'") is left to MISQUOTE, which checks the quoted words themselves.
-(Name finding: outlets.)
+Whom the statement speaks of: a sentence that hands a statement to a source (an attribution
+frame, a named outlet, or a body described and a verb of saying: "the ministry's food office
+makes the same point, saying that ...") and speaks in it of particular groups of people
+("marathon runners and soldiers") none of which its readable cited sources mention, in any
+words (the word, its synonyms in WordNet or in the synonym lexicon), has them say what they
+never said: MISATTRIBUTION (medium). Groups that mean anyone ("people", "adults") do not
+count; a cited source that could not be read may mention them, so nothing is said then.
+(Name finding: outlets; groups of people: assess.people.)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..language.cues import initials, reference_parts, squash
+from ..language.cues import cue_set, initials, reference_parts, squash, term_analyzer, tokenize
 from ..language.domains import address_names_site
-from ..language.outlets import Mention, author_surnames, named_outlets, source_names
+from ..language.lexical import lexical_database
+from ..language.outlets import Mention, attribution_frames, author_surnames, named_outlets, source_names
 from ..match.matcher import judge_passages
 from ..records import Flag, Source
 from .context import ClaimContext, cite
+from .people import Group, groups_named
 
 
 def _names_of(source: Source, context: ClaimContext) -> frozenset[str]:
@@ -136,7 +147,58 @@ def _clause_of(text: str, mention: Mention) -> str:
     return text
 
 
+def unmentioned_groups(context: ClaimContext) -> list[Flag]:
+    """MISATTRIBUTION for a statement handed to a source that speaks of groups of people the
+    source never mentions (see the module docstring)."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("attribution")
+    if not context.readable or context.unreadable_ids or not _hands_over(text, lexicon):
+        return []
+    groups = [group for group in groups_named(text, context) if not group.general_head]
+    if not groups:
+        return []
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    database = lexical_database(context.settings)
+    words: set[str] = set()
+    for source in context.readable:
+        for token in tokenize(f"{source.title} {source.text}"):
+            words.update((token.word, token.stem, analyzer.key(token.stem)))
+    for group in groups:
+        head = tokenize(group.phrase)[-1] if not group.narrowing else _head_token(group)
+        if {head.word, head.stem, analyzer.key(head.stem)} & words or database.synonyms(head.stem) & words:
+            return []  # the source speaks of at least one of them
+    named = " and ".join(f'"{group.phrase}"' for group in groups[:3])
+    sources = cite([source.id for source in context.readable])
+    return [context.flag("MISATTRIBUTION", "medium",
+                         f"The claim has {sources} speak of {named}, but {'it never mentions' if len(context.readable) == 1 else 'none of them mentions'} "
+                         f"{'them' if len(groups) > 1 else 'it'}.",
+                         context.backing[0] if context.backing else None)]
+
+
+def _head_token(group: Group) -> Any:
+    """The token of a group's phrase that names the people ("runners" in "marathon runners")."""
+    tokens = tokenize(group.phrase)
+    return next((token for token in reversed(tokens) if token.stem not in group.narrowing), tokens[-1])
+
+
+def _hands_over(text: str, lexicon: Mapping[str, Any]) -> bool:
+    """Whether the sentence hands its statement to a source: an attribution frame, a named
+    outlet, or a body described and a verb of saying after it (attribution [reported_speech])."""
+    if attribution_frames(text, lexicon) or named_outlets(text, lexicon):
+        return True
+    verbs = cue_set(lexicon, "reported_speech:verbs").find(text)
+    nouns = cue_set(lexicon, "frame_nouns").find(text)
+    return any(noun.end <= verb.start for noun in nouns for verb in verbs)
+
+
 def misattribution(context: ClaimContext) -> list[Flag]:
+    """Named outlets that are not cited, or whose cited source does not say the claim; and a
+    statement handed to a source that speaks of people the source never mentions."""
+    flags = _misnamed(context)
+    return flags or unmentioned_groups(context)
+
+
+def _misnamed(context: ClaimContext) -> list[Flag]:
     """Named outlets that are not cited, or whose cited source does not say the claim."""
     known = frozenset().union(*(_names_of(source, context) | author_surnames(source)
                                 for source in context.sources.values()))

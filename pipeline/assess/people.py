@@ -259,8 +259,10 @@ def _prevented(text: str, tokens: Any, verb: int) -> int | None:
 
 def groups_named(text: str, context: ClaimContext) -> list[Group]:
     """The groups of people a sentence names in what it says, not in who says it (attribution
-    frames such as "researchers found" are left out): each people noun with the words around
-    it that narrow it ("marathon runners", "people with type 2 diabetes", "children")."""
+    frames such as "researchers found", the attribution lexicon's nouns for sources such as
+    "writers" or "experts", and names such as "The Pelvic People" are left out): each people
+    noun with the words around it that narrow it ("marathon runners", "people with type 2
+    diabetes", "children")."""
     frames = attribution_frames(text, context.settings.lexicon("attribution"))
     tokens = tokenize(text)
     population = context.settings.lexicon("population")
@@ -268,9 +270,12 @@ def groups_named(text: str, context: ClaimContext) -> list[Group]:
     reach = int(population.get("extenders", {}).get("extend_words", 3))
     verbs = _verb_stems(context.settings)
     groups = []
+    sayers = _sayer_words(context.settings)
     for index, token in enumerate(tokens):
         if any(start <= token.start < end for start, end in frames) or not is_people_word(token.word, context):
             continue
+        if token.word in sayers or (index > 0 and text[token.start].isupper()):
+            continue  # "writers on health say", "The Pelvic People": who speaks, or a name
         if index + 1 < len(tokens) and is_people_word(tokens[index + 1].word, context):
             continue  # "marathon runners": the last people noun heads the group
         first = index
@@ -298,15 +303,24 @@ def _describes(text: str, tokens: Any, position: int, verbs: frozenset[str]) -> 
 
 
 @once_per_object
+def _sayer_words(settings: Settings) -> frozenset[str]:
+    """People who speak rather than are spoken of: the attribution lexicon's nouns for
+    sources and framing bodies ("researchers", "experts", "writers", "doctors")."""
+    lexicon = settings.lexicon("attribution")
+    return frozenset(cue for table in ("generic_sources", "frame_nouns")
+                     for cue in lexicon.get(table, {}).get("cues", []) if " " not in cue)
+
+
+@once_per_object
 def _verb_stems(settings: Settings) -> frozenset[str]:
     """Stems of the one-word verbs of the strength and attribution lexicons."""
     found: set[str] = set()
-    for lexicon, tables in (("strength", ("causal", "correlational")),
-                            ("attribution", ("reporting_verbs", "frame_verbs"))):
-        for table in tables:
-            for cue in settings.lexicon(lexicon).get(table, {}).get("cues", []):
-                if " " not in cue:
-                    found.update(token.stem for token in tokenize(cue.lstrip("=")))
+    for lexicon, table, key in (("strength", "causal", "cues"), ("strength", "correlational", "cues"),
+                                ("strength", "causative", "verbs"), ("attribution", "reporting_verbs", "cues"),
+                                ("attribution", "frame_verbs", "cues")):
+        for cue in settings.lexicon(lexicon).get(table, {}).get(key, []):
+            if " " not in cue:
+                found.update(token.stem for token in tokenize(cue.lstrip("=")))
     return frozenset(found)
 
 

@@ -192,3 +192,38 @@ def test_other_uses_of_those_verbs_are_not(settings, text):
 def test_a_verb_that_is_a_noun_elsewhere_is_causal_after_an_auxiliary(settings):
     assert context_of(settings, "Honey can ease a sore throat.").strength.label == "causal"
     assert context_of(settings, "She finished the race with ease.").strength.label == "none"
+
+
+# ── a statement handed to a source that speaks of people the source never mentions ───────
+
+SUN_PAGE = make_source(
+    "1", "Adults should put on sunscreen 30 minutes before going out and reapply it every two hours. "
+         "The skin of children and adolescents burns more easily, so they need shade at midday.",
+    url="https://health.example.gov/sun", kind="government", publisher="Department of Health",
+    title="Sun safety: a consumer fact sheet")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The health department's skin office agrees, saying that lifeguards and ski instructors should "
+        "reapply sunscreen every two hours.",
+        "Golfers and sailors should reapply sunscreen every two hours, the government fact sheet says.",
+    ],
+)
+def test_a_statement_about_people_its_source_never_mentions_is_misattributed(settings, text):
+    flag = flags_of(settings, text, (SUN_PAGE,))["MISATTRIBUTION"]
+    assert flag.severity == "medium" and "never mentions them" in flag.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government fact sheet says adults should reapply sunscreen every two hours.",
+        "The fact sheet warns that teenagers burn more easily and need shade at midday.",  # adolescents
+        "The department's leaflet notes that children burn more easily than grown-ups.",
+        "Lifeguards should reapply sunscreen every two hours.",  # handed to no one
+    ],
+)
+def test_a_statement_about_people_its_source_speaks_of_is_not(settings, text):
+    assert "MISATTRIBUTION" not in flags_of(settings, text, (SUN_PAGE,))
