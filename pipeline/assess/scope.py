@@ -20,7 +20,7 @@ from typing import Any
 from ..language.cues import Term, TermAnalyzer, cue_set, term_analyzer, tokenize
 from ..language.strength import claim_strength
 from ..language.text import STOPWORDS
-from ..match.retrieval import covered
+from ..match.retrieval import covered, with_synonyms
 from ..records import Evidence, Flag, Source
 from .context import ClaimContext, cite
 from .people import Group, StatedLimit, groups_named, stated_limits, states_a_limit
@@ -137,15 +137,14 @@ def generalization(context: ClaimContext) -> list[Flag]:
     stated = strength.label in ("causal", "conditional_causal") or (
         strength.label == "correlational"
         and bool(cue_set(context.settings.lexicon("strength"), "correlational").find(context.claim.text)))
-    if not stated:
-        return []
+    if not stated or distances_itself(context.claim.text, context.settings.lexicon("superiority")):
+        return []  # "it cannot show whether screen use leads to low mood" states no finding
     if _within_the_study(context):
         return []  # "In that trial, ...", "across five trials in marathon runners, ...": its own scope
     beyond = beyond_stated_limits(context)
     if beyond is not None:
         return [beyond]
-    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
-    claim_keys = analyzer.term_keys(context.claim.text)
+    claim_keys = keys_with_synonyms(context.claim.text, context)
     lexicon = context.settings.lexicon("population")
     qualified = bool(cue_set(lexicon, "qualifiers").find(context.claim.text))
     claim_nonhuman = any(group.nonhuman for group in populations(context.claim.text, context))
@@ -213,6 +212,17 @@ def generalization(context: ClaimContext) -> list[Flag]:
         f"does not say so{absent}.", row)]
 
 
+def keys_with_synonyms(text: str, context: ClaimContext) -> frozenset[str]:
+    """The term keys of `text` and of its words' WordNet synonyms (match.retrieval's
+    `with_synonyms`): "teenagers" names the group a source calls "adolescents"."""
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    keys = set(analyzer.term_keys(text))
+    if context.settings.match.wordnet_synonyms:
+        for term in with_synonyms(analyzer.terms(text), context.settings):
+            keys.update(term.alternates)
+    return frozenset(keys)
+
+
 def _within_the_study(context: ClaimContext) -> bool:
     """Whether the claim reports its study in the study's own population:
     it refers back to the study ("The effect was modest", "In that trial, ...", "the same
@@ -238,7 +248,7 @@ def beyond_stated_limits(context: ClaimContext) -> Flag | None:
     analyzer = term_analyzer(context.settings.lexicon("synonyms"))
     named = groups_named(context.claim.text, context)
     # The words of the groups the claim speaks of (not of who says it: "researchers found").
-    claim_keys = frozenset().union(*(analyzer.term_keys(group.phrase) for group in named))
+    claim_keys = frozenset().union(*(keys_with_synonyms(group.phrase, context) for group in named))
     particular = [group for group in named if not group.general] + populations(context.claim.text, context)
     rule = not reports_an_observation(context.strength, context.settings.lexicon("observation"))
     for row in context.best_per_source():

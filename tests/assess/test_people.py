@@ -227,3 +227,43 @@ def test_a_statement_about_people_its_source_never_mentions_is_misattributed(set
 )
 def test_a_statement_about_people_its_source_speaks_of_is_not(settings, text):
     assert "MISATTRIBUTION" not in flags_of(settings, text, (SUN_PAGE,))
+
+
+# ── the group named in other words, and a claim that states no finding ──────────────────
+
+TEEN_SURVEY = make_source(
+    "1", "We surveyed 5,200 adolescents in 40 schools. "
+         "Adolescents who slept less than seven hours were more likely to report low mood. "
+         "Because the survey was cross-sectional, it cannot show whether short sleep leads to low mood.",
+    url="https://journal.example.org/teen-sleep", kind="peer_reviewed", study_designs=("cross_sectional",),
+    title="Sleep duration and low mood in adolescents: a cross-sectional survey")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teenagers who sleep less than seven hours are more likely to report low mood, a survey found.",
+        "Teens who slept under seven hours were more likely to report low mood.",
+    ],
+)
+def test_a_group_named_by_a_wordnet_synonym_keeps_the_study_s_scope(settings, text):
+    assert "GENERALIZATION" not in flags_of(settings, text, (TEEN_SURVEY,))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its authors point out that, because it was a one-off survey, it cannot show whether short sleep "
+        "leads to low mood or whether students who already feel low simply sleep less.",
+        "Its authors note that, as a snapshot, it is not known whether short sleep causes low mood.",
+    ],
+)
+def test_a_claim_that_keeps_the_study_s_caution_is_no_generalization(settings, text):
+    flags = flags_of(settings, text, (TEEN_SURVEY,))
+    assert "GENERALIZATION" not in flags and "CAUSAL_OVERSTATEMENT" not in flags
+
+
+def test_the_same_finding_stated_for_everyone_is(settings):
+    flags = flags_of(settings, "Sleeping less than seven hours makes people more likely to report low mood.",
+                     (TEEN_SURVEY,))
+    assert flags["GENERALIZATION"].message.startswith('The evidence from [1] is about "adolescents"')
