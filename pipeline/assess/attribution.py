@@ -36,6 +36,11 @@ makes the same point, saying that ...") and speaks in it of particular groups of
 words (the word, its synonyms in WordNet or in the synonym lexicon), has them say what they
 never said: MISATTRIBUTION (medium). Groups that mean anyone ("people", "adults") do not
 count; a cited source that could not be read may mention them, so nothing is said then.
+A body described rather than named ("the charity cautions that ...") is checked by its kind
+(attribution [body_kinds]): when every cited source is of a known institutional kind and none
+is of the described body's kind, the claim hands the statement to someone it does not cite:
+MISATTRIBUTION (medium). A cited news page, blog or page of unknown kind may be passing the
+body's words on, and a source that could not be read may be the body: nothing is said then.
 (Name finding: outlets; groups of people: assess.people.)
 """
 
@@ -191,11 +196,52 @@ def _hands_over(text: str, lexicon: Mapping[str, Any]) -> bool:
     return any(noun.end <= verb.start for noun in nouns for verb in verbs)
 
 
+def described_body(context: ClaimContext) -> list[Flag]:
+    """MISATTRIBUTION for a statement handed to a body described by its kind ("the charity")
+    while no cited source is of that kind (see the module docstring)."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("attribution")
+    table = lexicon.get("body_kinds", {})
+    if not table or context.unreadable_ids or not context.readable:
+        return []
+    kinds = {source.kind for source in context.readable}
+    if kinds & _PASSING_ON:
+        return []
+    spans = _speaker_spans(text, lexicon)
+    described = [hit for hit in cue_set(table, *table).find(text)
+                 if any(start <= hit.start < end for start, end in spans)
+                 and not (hit.first_token > 0 and text[hit.start].isupper())]  # a capital: part of a name
+    if not described or any(hit.group in kinds for hit in described):
+        return []
+    hit = described[0]
+    sources = ", ".join(f"[{source.id}] is {_KIND_WORDS.get(source.kind, source.kind)}" for source in context.readable)
+    return [context.flag("MISATTRIBUTION", "medium",
+                         f'The claim hands this to a {hit.surface.lower()}, but none of its cited sources is one ({sources}).',
+                         context.backing[0] if context.backing else None)]
+
+
+# Source kinds that pass on what others say: a body's words cited through them are no misattribution.
+_PASSING_ON = frozenset({"health_media", "blog", "unknown"})
+_KIND_WORDS = {"peer_reviewed": "a research paper", "government": "a government page",
+               "professional_body": "a professional body's page", "nonprofit": "a charity's page",
+               "clinic": "a clinic's page", "commercial": "a seller's page"}
+
+
+def _speaker_spans(text: str, lexicon: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """The parts of a sentence that say who speaks: its attribution frames, and the words
+    before a verb of reported speech ("The ministry's food office makes the same point,")."""
+    spans = list(attribution_frames(text, lexicon))
+    verbs = cue_set(lexicon, "reported_speech:verbs").find(text)
+    if verbs:
+        spans.append((0, verbs[0].start))
+    return spans
+
+
 def misattribution(context: ClaimContext) -> list[Flag]:
-    """Named outlets that are not cited, or whose cited source does not say the claim; and a
-    statement handed to a source that speaks of people the source never mentions."""
-    flags = _misnamed(context)
-    return flags or unmentioned_groups(context)
+    """Named outlets that are not cited, or whose cited source does not say the claim; a body
+    described by a kind no cited source has; and a statement handed to a source that speaks
+    of people the source never mentions."""
+    return _misnamed(context) or described_body(context) or unmentioned_groups(context)
 
 
 def _misnamed(context: ClaimContext) -> list[Flag]:

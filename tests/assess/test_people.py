@@ -267,3 +267,35 @@ def test_the_same_finding_stated_for_everyone_is(settings):
     flags = flags_of(settings, "Sleeping less than seven hours makes people more likely to report low mood.",
                      (TEEN_SURVEY,))
     assert flags["GENERALIZATION"].message.startswith('The evidence from [1] is about "adolescents"')
+
+
+# ── a body described by its kind ──────────────────────────────────────────────────────────
+
+SUN_NEWS = make_source(
+    "1", "Adults should reapply sunscreen every two hours, a skin cancer charity says.",
+    url="https://news.example.com/sun", kind="health_media", title="Sun advice for the summer")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The charity warns that adults should reapply sunscreen every two hours.",
+        "The manufacturer says adults should reapply sunscreen every two hours.",
+        "A professional society makes the same point, saying that adults should reapply sunscreen every two hours.",
+    ],
+)
+def test_a_body_of_a_kind_no_cited_source_has_is_misattributed(settings, text):
+    flag = flags_of(settings, text, (SUN_PAGE,))["MISATTRIBUTION"]
+    assert flag.severity == "medium" and "[1] is a government page" in flag.message
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The health department advises adults to reapply sunscreen every two hours.", SUN_PAGE),
+        ("The government agency's fact sheet says adults should reapply sunscreen every two hours.", SUN_PAGE),
+        ("The charity warns that adults should reapply sunscreen every two hours.", SUN_NEWS),  # news passes it on
+    ],
+)
+def test_a_body_of_the_cited_kind_or_one_reported_by_the_news_is_not(settings, text, source):
+    assert "MISATTRIBUTION" not in flags_of(settings, text, (source,))
