@@ -34,7 +34,8 @@ frame, a named outlet, or a body described and a verb of saying: "the ministry's
 makes the same point, saying that ...") and speaks in it of particular groups of people
 ("marathon runners and soldiers") none of which its readable cited sources mention, in any
 words (the word, its synonyms in WordNet or in the synonym lexicon), has them say what they
-never said: MISATTRIBUTION (medium). Groups that mean anyone ("people", "adults") do not
+never said: MISATTRIBUTION (medium). A source names a group when it uses the word, a synonym,
+or the activity the group is named after ("people who smoke" for "smokers"). Groups that mean anyone ("people", "adults") do not
 count; a cited source that could not be read may mention them, so nothing is said then.
 A body described rather than named ("the charity cautions that ...") is checked by its kind
 (attribution [body_kinds]): when every cited source is of a known institutional kind and none
@@ -56,6 +57,7 @@ from ..language.cues import cue_set, initials, reference_parts, squash, term_ana
 from ..language.domains import address_names_site
 from ..language.lexical import lexical_database
 from ..language.outlets import Mention, attribution_frames, author_surnames, named_outlets, source_names
+from ..language.text import stem
 from ..match.matcher import judge_passages
 from ..records import Flag, Source
 from .context import ClaimContext, cite
@@ -170,7 +172,8 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
             words.update((token.word, token.stem, analyzer.key(token.stem)))
     for group in groups:
         head = tokenize(group.phrase)[-1] if not group.narrowing else _head_token(group)
-        if {head.word, head.stem, analyzer.key(head.stem)} & words or database.synonyms(head.stem) & words:
+        said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word)}
+        if said & words:
             return []  # the source speaks of at least one of them
     named = " and ".join(f'"{group.phrase}"' for group in groups[:3])
     sources = cite([source.id for source in context.readable])
@@ -178,6 +181,20 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
                          f"The claim has {sources} speak of {named}, but {'it never mentions' if len(context.readable) == 1 else 'none of them mentions'} "
                          f"{'them' if len(groups) > 1 else 'it'}.",
                          context.backing[0] if context.backing else None)]
+
+
+def _activity(noun: str) -> set[str]:
+    """The stems of the activity a noun for people is named after ("smokers" → "smoke",
+    "runners" → "run", "cyclists" → "cycl"): a source may say "people who smoke"."""
+    word = noun[:-1] if noun.endswith("s") else noun
+    for suffix in ("er", "ist"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            root = word[: -len(suffix)]
+            candidates = {root, root + "e"}
+            if len(root) > 2 and root[-1] == root[-2]:
+                candidates.add(root[:-1])  # "runn" → "run"
+            return {stem(candidate) for candidate in candidates}
+    return set()
 
 
 def _head_token(group: Group) -> Any:

@@ -299,3 +299,12 @@ def test_a_body_of_a_kind_no_cited_source_has_is_misattributed(settings, text):
 )
 def test_a_body_of_the_cited_kind_or_one_reported_by_the_news_is_not(settings, text, source):
     assert "MISATTRIBUTION" not in flags_of(settings, text, (source,))
+
+
+def test_people_named_by_what_they_do_are_mentioned_by_the_activity(settings):
+    page = make_source("1", "People who smoke need more vitamin C: 35 mg a day more than others.",
+                       url="https://health.example.gov/vitc", kind="government", title="Vitamin C fact sheet")
+    text = "Smokers need an extra 35 mg of vitamin C a day, the fact sheet says."
+    assert "MISATTRIBUTION" not in flags_of(settings, text, (page,))
+    text = "Skiers need an extra 35 mg of vitamin C a day, the fact sheet says."
+    assert "MISATTRIBUTION" in flags_of(settings, text, (page,))
