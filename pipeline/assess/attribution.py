@@ -161,7 +161,8 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
     lexicon = context.settings.lexicon("attribution")
     if not context.readable or context.unreadable_ids or not _hands_over(text, lexicon):
         return []
-    groups = [group for group in groups_named(text, context) if not group.general_head]
+    named = [group for group in groups_named(text, context) if not group.general]
+    groups = [group for group in named if not group.general_head]
     if not groups:
         return []
     analyzer = term_analyzer(context.settings.lexicon("synonyms"))
@@ -170,6 +171,8 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
     for source in context.readable:
         for token in tokenize(f"{source.title} {source.text}"):
             words.update((token.word, token.stem, analyzer.key(token.stem)))
+    if any(group.general_head and group.narrowing <= words for group in named):
+        return []  # "people with diabetes": the source speaks of diabetes
     for group in groups:
         head = tokenize(group.phrase)[-1] if not group.narrowing else _head_token(group)
         said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word)}

@@ -260,7 +260,8 @@ def _prevented(text: str, tokens: Any, verb: int) -> int | None:
 def groups_named(text: str, context: ClaimContext) -> list[Group]:
     """The groups of people a sentence names in what it says, not in who says it (attribution
     frames such as "researchers found", the attribution lexicon's nouns for sources such as
-    "writers" or "experts", and names such as "The Pelvic People" are left out): each people
+    "writers" or "experts", names such as "The Pelvic People" and someone's own "doctor" or
+    "GP" after a possessive are left out): each people
     noun with the words around it that narrow it ("marathon runners", "people with type 2
     diabetes", "children")."""
     frames = attribution_frames(text, context.settings.lexicon("attribution"))
@@ -276,6 +277,8 @@ def groups_named(text: str, context: ClaimContext) -> list[Group]:
             continue
         if token.word in sayers or (index > 0 and text[token.start].isupper()):
             continue  # "writers on health say", "The Pelvic People": who speaks, or a name
+        if index > 0 and tokens[index - 1].word in _POSSESSIVES:
+            continue  # "speak to their doctor": someone's doctor, not a group spoken of
         if index + 1 < len(tokens) and is_people_word(tokens[index + 1].word, context):
             continue  # "marathon runners": the last people noun heads the group
         first = index
@@ -322,6 +325,9 @@ def _verb_stems(settings: Settings) -> frozenset[str]:
             if " " not in cue:
                 found.update(token.stem for token in tokenize(cue.lstrip("=")))
     return frozenset(found)
+
+
+_POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
 
 
 def _continues(text: str, tokens: Any, position: int) -> bool:

@@ -308,3 +308,14 @@ def test_people_named_by_what_they_do_are_mentioned_by_the_activity(settings):
     assert "MISATTRIBUTION" not in flags_of(settings, text, (page,))
     text = "Skiers need an extra 35 mg of vitamin C a day, the fact sheet says."
     assert "MISATTRIBUTION" in flags_of(settings, text, (page,))
+
+
+def test_someone_s_own_doctor_is_no_group_and_a_condition_the_source_names_is_mentioned(settings):
+    page = make_source("1", "Some medicines for diabetes make the skin more sensitive to the sun. "
+                            "Adults should reapply sunscreen every two hours.",
+                       url="https://health.example.gov/sun-meds", kind="government", title="Sun and medicines")
+    for text in ("People with diabetes should ask their pharmacist about sunscreen, the fact sheet says.",
+                 "Nurses say people with diabetes should reapply sunscreen every two hours, the fact sheet says."):
+        assert "MISATTRIBUTION" not in flags_of(settings, text, (page,)), text
+    assert [group.phrase for group in groups_named("Patients should ask their pharmacist.", context_of(settings))] == [
+        "Patients"]
