@@ -260,11 +260,14 @@ def _prevented(text: str, tokens: Any, verb: int) -> int | None:
 def groups_named(text: str, context: ClaimContext) -> list[Group]:
     """The groups of people a sentence names in what it says, not in who says it (attribution
     frames such as "researchers found", the attribution lexicon's nouns for sources such as
-    "writers" or "experts", names such as "The Pelvic People" and someone's own "doctor" or
-    "GP" after a possessive are left out): each people
+    "writers" or "experts", names such as "The Pelvic People", someone's own "doctor" or "GP"
+    after a possessive, and who a named speaker is, "Dr Ana Ruiz, a sports physician," are
+    left out): each people
     noun with the words around it that narrow it ("marathon runners", "people with type 2
     diabetes", "children")."""
     frames = attribution_frames(text, context.settings.lexicon("attribution"))
+    # "Dr Ana Ruiz, a sports physician, said ...": who a named speaker is, not whom she speaks of.
+    frames += [(match.start(1), match.end(1)) for match in _APPOSITION.finditer(text)]
     tokens = tokenize(text)
     population = context.settings.lexicon("population")
     extenders = {word for cue in population.get("extenders", {}).get("cues", []) for word in cue.split()}
@@ -328,6 +331,9 @@ def _verb_stems(settings: Settings) -> frozenset[str]:
 
 
 _POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
+# A capitalised name, then ", a/an/the ...," up to the next comma: an apposition describing
+# the person named ("Dr Ana Ruiz, a sports physician, ...").
+_APPOSITION = re.compile(r"[A-Z][\w.'’-]*,\s+((?:a|an|the)\s+[^,;:.()]+)(?=,)")
 
 
 def _continues(text: str, tokens: Any, position: int) -> bool:

@@ -319,3 +319,11 @@ def test_someone_s_own_doctor_is_no_group_and_a_condition_the_source_names_is_me
         assert "MISATTRIBUTION" not in flags_of(settings, text, (page,)), text
     assert [group.phrase for group in groups_named("Patients should ask their pharmacist.", context_of(settings))] == [
         "Patients"]
+
+
+def test_who_a_named_speaker_is_is_no_group_spoken_of(settings):
+    context = context_of(settings)
+    text = "Reapplying every two hours matters most at midday, Dr Ana Ruiz, a sports physician, told the Courier."
+    assert groups_named(text, context) == []
+    text = "Lifeguards burn easily, Dr Ana Ruiz, a sports physician, told the Courier."
+    assert [group.phrase for group in groups_named(text, context)] == ["Lifeguards"]
