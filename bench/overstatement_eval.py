@@ -9,8 +9,7 @@ Run from the repository root:
 MISSCI (Glockner et al., ACL 2024; ../shared/eval/missci/dev.missci.jsonl, Apache-2.0) gives 30
 arguments: a claim from the wild, what the study it cites really showed (`accurate_premise_p0`)
 and the fallacies that lead from one to the other, each with the fact-checker's note on the study
-("The results were observed on healthcare workers", "The study found reduced tumor growth in
-mice"). Each argument becomes one claim citing one peer-reviewed source whose text is the
+(that the results come from one occupation, or from animals or cells). Each argument becomes one claim citing one peer-reviewed source whose text is the
 accurate premise and those notes (the study as a fact-checker describes it; its designs read by
 extract's design cues), and is run through the match and assess stages as `claimcheck check`
 runs them. Printed per fallacy class: the arguments of the class, and how many raise

@@ -31,12 +31,12 @@ partial support is a MISATTRIBUTION naming the outlet. A clause that is mostly a
 ("X describes it as '...'") is left to MISQUOTE, which checks the quoted words themselves.
 Whom the statement speaks of: a sentence that hands a statement to a source (an attribution
 frame, a named outlet, or a body described and a verb of saying: "the ministry's food office
-makes the same point, saying that ...") and speaks in it of particular groups of people
-("marathon runners and soldiers") none of which its readable cited sources mention, in any
-words (the word, its synonyms in WordNet or in the synonym lexicon), has them say what they
-never said: MISATTRIBUTION (medium). A source names a group when it uses the word, a synonym,
-or the activity the group is named after ("people who smoke" for "smokers"). Groups that mean anyone ("people", "adults") do not
-count; a cited source that could not be read may mention them, so nothing is said then.
+echoes this, saying that ...") and speaks in it of particular groups of people ("lifeguards
+and ski instructors") none of which its readable cited sources mention, in any words, has
+them say what they never said: MISATTRIBUTION (medium). A source names a group when it uses
+the word, a synonym (WordNet or the synonym lexicon), the activity the group is named after
+("people who smoke" for "smokers") or, for "people with X", the condition X. Groups that
+mean anyone ("people", "adults") do not count; a cited source that could not be read may mention them, so nothing is said then.
 A body described rather than named ("the charity cautions that ...") is checked by its kind
 (attribution [body_kinds]): when every cited source is of a known institutional kind and none
 is of the described body's kind, the claim hands the statement to someone it does not cite:
@@ -201,7 +201,7 @@ def _activity(noun: str) -> set[str]:
 
 
 def _head_token(group: Group) -> Any:
-    """The token of a group's phrase that names the people ("runners" in "marathon runners")."""
+    """The token of a group's phrase that names the people ("instructors" in "ski instructors")."""
     tokens = tokenize(group.phrase)
     return next((token for token in reversed(tokens) if token.stem not in group.narrowing), tokens[-1])
 
@@ -249,7 +249,7 @@ _KIND_WORDS = {"peer_reviewed": "a research paper", "government": "a government 
 
 def _speaker_spans(text: str, lexicon: Mapping[str, Any]) -> list[tuple[int, int]]:
     """The parts of a sentence that say who speaks: its attribution frames, and the words
-    before a verb of reported speech ("The ministry's food office makes the same point,")."""
+    before a verb of reported speech ("The ministry's food office echoes this,")."""
     spans = list(attribution_frames(text, lexicon))
     verbs = cue_set(lexicon, "reported_speech:verbs").find(text)
     if verbs:

@@ -72,7 +72,7 @@ class ClaimContext:
     @cached_property
     def strength(self) -> Strength:
         """How strongly the claim states a relationship (language.strength), read once; a
-        cause stated by the state it leaves people in ("is making teenagers depressed",
+        cause stated by the state it leaves people in ("is making teenagers anxious",
         assess.people.causative_cue) is causal too, though no verb of the lexicon says it."""
         found = claim_strength(self.claim.text, self.settings.lexicon("strength"))
         if found.label != "none":

@@ -2,22 +2,21 @@
 reach, and a cause stated by what it does to people. The reading behind GENERALIZATION
 (assess.scope) and part of how a claim's strength is read (assess.context).
 
-A careful study says where its result stops: "these findings should not be extrapolated to
-people who are not under comparable physical stress", "whether these findings apply to women
-or older adults is unknown", "the sample was limited to healthy young men", "may not apply to
-men". `stated_limits` reads such sentences of a source (cues in population.toml [limits]):
+A careful study says where its result stops: "the results should not be extrapolated to people
+who do not work night shifts", "whether they hold for women or for people with asthma is
+unknown", "the sample was limited to trained sprinters", "may not apply to children". `stated_limits` reads such sentences of a source (cues in population.toml [limits]):
 
   - an exclusion ("may not apply to", "should not be extrapolated to", "whether ... apply to
     ... is unknown") names groups the findings may not reach;
   - a restriction ("limited to", "specific to", "included only") names the groups they do.
 
-Each named item ("women", "older adults", "people with type 2 diabetes") that names people is
+Each named item ("women", "older adults", "people with asthma") that names people is
 read as a `Group`. Groups of people are known by name whatever they are called: a noun
 of population.toml's lists, or any noun whose most frequent sense in WordNet is a kind of
-person ("marathon runners", "undergraduates", "soldiers"; language.lexical `is_person`).
+person ("lorry drivers", "undergraduates", "lifeguards"; language.lexical `is_person`).
 
 `causative_cue` reads a cause the strength lexicon's verbs miss because it is said by the
-state people are left in: "is making teenagers depressed", "leaves patients exhausted",
+state people are left in: "is making teenagers anxious", "leaves patients exhausted",
 "kept children awake" (a verb of strength.toml [causative], a group of people as its
 object, a word for the state after it). It lives here, not in language.strength, because it
 needs the lexical database, which `claim_strength` (a function of one lexicon) does not have.
@@ -62,8 +61,9 @@ class Group:
 
     def named_by(self, keys: frozenset[str]) -> bool:
         """Whether a text with these term keys names this group: every word that narrows it
-        ("people with type 2 diabetes" needs "type", "2", "diabetes") and its people noun,
-        unless that noun means anyone ("patients with type 2 diabetes" names it too)."""
+        ("people with chronic kidney disease" needs "chronic", "kidney", "disease") and its
+        people noun, unless that noun means anyone ("patients with chronic kidney disease"
+        names it too)."""
         if not self.narrowing <= keys:
             return False
         return (self.general_head and bool(self.narrowing)) or bool(self.head & keys)
@@ -77,8 +77,8 @@ class StatedLimit:
     passage: Passage
     cue: str  # the words that set the limit, as written ("should not be extrapolated to")
     # Whether it says the study's people were a particular group, so its findings may not
-    # reach people in general: it keeps to named groups ("limited to healthy young men") or
-    # excludes everyone outside one ("people who are not under comparable physical stress").
+    # reach people in general: it keeps to named groups ("limited to trained sprinters") or
+    # excludes everyone outside one ("people who do not work night shifts").
     # A study of adults that may not apply to children or older adults says no such thing.
     particular_sample: bool
     excluded: tuple[Group, ...]
@@ -135,7 +135,7 @@ def _limit_in(passage: Passage, table: Mapping[str, Any], context: ClaimContext)
         named = named[: clause_end.start()] if clause_end else named
         for start, end in _items(named, hit.end):
             if any(token.word in negations for token in tokenize(text[start:end])):
-                # "people who are not under comparable stress": everyone outside the sample.
+                # "people who do not work night shifts": everyone outside the sample.
                 outside = outside or (hit.group != "keeping" and people_group(text[start:end], context) is not None)
                 continue
             group = people_group(text[start:end], context)
@@ -152,7 +152,7 @@ _ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|nor\s+)?(?:to\s+|in\s+)?|\s+(?:an
 
 def _items(named: str, offset: int) -> list[tuple[int, int]]:
     """The character spans (offset into the sentence) of the items of a list ("women, older
-    adults or people with type 2 diabetes"; "this strain and to patients with IBS-D")."""
+    adults or people with asthma"; "this brand and to adults with eczema")."""
     spans, start = [], 0
     for separator in [*_ITEM_SPLIT.finditer(named), None]:
         end = separator.start() if separator else len(named)
@@ -169,7 +169,7 @@ def _items(named: str, offset: int) -> list[tuple[int, int]]:
 def people_group(phrase: str, context: ClaimContext) -> Group | None:
     """The group of people `phrase` names, or None when it names none: its last people noun
     before a word that narrows it ("with", "who", "aged") is the head; every other content
-    word narrows it ("healthy young men": "healthy", "young"; "people with type 2 diabetes":
+    word narrows it ("trained male sprinters": "trained", "male"; "people with kidney disease":
     "type", "2", "diabetes")."""
     analyzer = term_analyzer(context.settings.lexicon("synonyms"))
     population = context.settings.lexicon("population")
@@ -212,15 +212,15 @@ def names_people(word: str, settings: Settings) -> bool:
 
 def causative_cue(text: str, settings: Settings) -> tuple[int, int] | None:
     """The span of a cause said by what it does to someone (strength.toml [causative]):
-    "is making teenagers depressed" (a verb, at most one determiner, a noun naming people and
-    a content word after it, in one clause) or "keeps blood sugar from spiking" (a verb of
+    "is making teenagers anxious" (a verb, at most one determiner, a noun naming people and
+    a content word after it, in one clause) or "keeps blood pressure from rising" (a verb of
     preventing, one to three words, "from", a verb in "-ing"). None when there is none, or
     when a negation stands just before the verb."""
     lexicon = settings.lexicon("strength")
     tokens = tokenize(text)
     determiners = set(lexicon.get("causative", {}).get("determiners", ()))
     negations = cue_set(lexicon, "null_finding").find(text)
-    # Each list on its own: "keep" is in both ("keeps children awake", "keeps sugar from spiking").
+    # Each list on its own: "keep" is in both ("keeps children awake", "keeps pressure from rising").
     hits = sorted([*cue_set(lexicon, "causative:verbs").find(text), *cue_set(lexicon, "causative:preventing").find(text)],
                   key=lambda hit: hit.start)
     for hit in hits:
@@ -263,7 +263,7 @@ def groups_named(text: str, context: ClaimContext) -> list[Group]:
     "writers" or "experts", names such as "The Pelvic People", someone's own "doctor" or "GP"
     after a possessive, and who a named speaker is, "Dr Ana Ruiz, a sports physician," are
     left out): each people
-    noun with the words around it that narrow it ("marathon runners", "people with type 2
+    noun with the words around it that narrow it ("lorry drivers", "people with chronic
     diabetes", "children")."""
     frames = attribution_frames(text, context.settings.lexicon("attribution"))
     # "Dr Ana Ruiz, a sports physician, said ...": who a named speaker is, not whom she speaks of.
@@ -283,7 +283,7 @@ def groups_named(text: str, context: ClaimContext) -> list[Group]:
         if index > 0 and tokens[index - 1].word in _POSSESSIVES:
             continue  # "speak to their doctor": someone's doctor, not a group spoken of
         if index + 1 < len(tokens) and is_people_word(tokens[index + 1].word, context):
-            continue  # "marathon runners": the last people noun heads the group
+            continue  # "lorry drivers": the last people noun heads the group
         first = index
         while first > 0 and index - first < 2 and _describes(text, tokens, first - 1, verbs):
             first -= 1

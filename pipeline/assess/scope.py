@@ -138,7 +138,7 @@ def generalization(context: ClaimContext) -> list[Flag]:
         strength.label == "correlational"
         and bool(cue_set(context.settings.lexicon("strength"), "correlational").find(context.claim.text)))
     if not stated or distances_itself(context.claim.text, context.settings.lexicon("superiority")):
-        return []  # "it cannot show whether screen use leads to low mood" states no finding
+        return []  # "it cannot show whether short sleep causes low mood" states no finding
     if _within_the_study(context):
         return []  # "In that trial, ...", "across five trials in marathon runners, ...": its own scope
     beyond = beyond_stated_limits(context)
@@ -238,10 +238,10 @@ def _within_the_study(context: ClaimContext) -> bool:
 def beyond_stated_limits(context: ClaimContext) -> Flag | None:
     """GENERALIZATION from a cited study's own words on whom its findings reach
     (assess.people.stated_limits): the claim names a group the study says they may not reach
-    ("whether these findings apply to people with type 2 diabetes is unknown"), or the claim
+    ("whether the results hold for people with asthma is unknown"), or the claim
     states a rule (not what the study observed) and names no particular group of people while
-    the study says its people were a particular group ("limited to healthy young men", "should
-    not be extrapolated to people who are not under comparable physical stress"). A study of
+    the study says its people were a particular group ("limited to trained sprinters", "should
+    not be extrapolated to people who do not work night shifts"). A study of
     adults that "may not apply to children" says nothing against a claim about adults."""
     if states_a_limit(context.claim.text, context):
         return None  # "... though whether it holds for women is unknown": the claim keeps the limit

@@ -65,7 +65,7 @@ def test_the_flags_that_lower_a_verdict_are_settings(settings):
 
 HEDGED_REVIEW = make_source(
     "1", "Pooling 18 randomised trials, we found that ginger may reduce nausea in pregnancy. "
-         "The certainty of the evidence was low and larger trials are needed.",
+         "Evidence certainty was rated low; larger trials are wanted.",
     url="https://journal.example.org/ginger-review", kind="peer_reviewed",
     study_designs=("systematic_review",), title="Ginger for nausea in pregnancy: a systematic review")
 

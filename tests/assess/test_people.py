@@ -63,7 +63,7 @@ SPRINTERS = make_source(
     "1", "In this randomised trial, 48 competitive sprinters drank a caffeinated sports drink or a placebo "
          "before training for six weeks. "
          "Sprint times improved by 3% more with the caffeinated drink than with placebo. "
-         "Whether these findings apply to children, older adults or people with heart disease is unknown. "
+         "It is unknown whether the benefit extends to children, to the elderly or to people with heart disease. "
          "The sample was limited to trained male sprinters.",
     url="https://journal.example.org/sprint-caffeine", kind="peer_reviewed", study_designs=("randomized_trial",),
     title="A caffeinated sports drink and sprint performance: a randomised trial")
@@ -78,14 +78,14 @@ COMMUTERS = make_source(
 NIGHT_SHIFTS = make_source(
     "1", "In this trial, 90 nurses working night shifts wore amber glasses for two weeks. "
          "Sleep after a night shift lengthened by 25 minutes with the glasses. "
-         "The findings should not be extrapolated to people who do not work at night.",
+         "The results are not to be extrapolated to anyone who does not work at night.",
     url="https://journal.example.org/amber", kind="peer_reviewed", study_designs=("randomized_trial",),
     title="Amber glasses after night shifts: a randomised trial")
 
 
 def test_a_study_says_which_groups_its_findings_may_not_reach(settings):
     (excluding, keeping) = stated_limits(SPRINTERS, context_of(settings))
-    assert [group.phrase for group in excluding.excluded] == ["children", "older adults", "people with heart disease"]
+    assert [group.phrase for group in excluding.excluded] == ["children", "the elderly", "people with heart disease"]
     assert keeping.kept[0].phrase == "trained male sprinters" and keeping.particular_sample
     (rinse,) = stated_limits(COMMUTERS, context_of(settings))
     assert [group.phrase for group in rinse.excluded] == ["children", "people taking steroid sprays"]
@@ -95,7 +95,7 @@ def test_a_study_says_which_groups_its_findings_may_not_reach(settings):
 
 
 def test_an_open_question_is_a_limit_only_when_it_is_left_open(settings):
-    asked = make_source("1", "We tested whether these findings apply to women. They did.", url="https://x.example.org/a",
+    asked = make_source("1", "We tested whether the benefit held for women. It did.", url="https://x.example.org/a",
                         kind="peer_reviewed")
     assert stated_limits(asked, context_of(settings)) == ()
     assert states_a_limit("It may not apply to children.", context_of(settings))
@@ -113,7 +113,7 @@ def test_an_open_question_is_a_limit_only_when_it_is_left_open(settings):
 def test_a_claim_about_a_group_the_study_says_it_may_not_reach_is_a_generalization(settings, text):
     flag = flags_of(settings, text, (SPRINTERS,))["GENERALIZATION"]
     assert flag.severity == "medium" and "may not reach them" in flag.message
-    assert flag.evidence.startswith("Whether these findings apply to children")
+    assert flag.evidence.startswith("It is unknown whether the benefit extends to children")
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_a_group_the_study_reports_on_is_no_extrapolation(settings):
     reported = make_source(
         "1", "In this randomised trial of 200 adults and 80 children with hay fever, a saline rinse reduced sneezing. "
              "Among the children, sneezing fell by a third. "
-             "The findings may not apply to children under five.",
+             "These results might not apply to children under five.",
         url="https://journal.example.org/rinse-kids", kind="peer_reviewed", study_designs=("randomized_trial",),
         title="Saline rinse in hay fever")
     text = "A saline rinse reduces sneezing in children with hay fever."
@@ -206,7 +206,7 @@ SUN_PAGE = make_source(
 @pytest.mark.parametrize(
     "text",
     [
-        "The health department's skin office agrees, saying that lifeguards and ski instructors should "
+        "The health department's skin office echoes this, saying that lifeguards and ski instructors should "
         "reapply sunscreen every two hours.",
         "Golfers and sailors should reapply sunscreen every two hours, the government fact sheet says.",
     ],
@@ -234,7 +234,7 @@ def test_a_statement_about_people_its_source_speaks_of_is_not(settings, text):
 TEEN_SURVEY = make_source(
     "1", "We surveyed 5,200 adolescents in 40 schools. "
          "Adolescents who slept less than seven hours were more likely to report low mood. "
-         "Because the survey was cross-sectional, it cannot show whether short sleep leads to low mood.",
+         "Being a single snapshot, the survey cannot show whether short sleep causes low mood.",
     url="https://journal.example.org/teen-sleep", kind="peer_reviewed", study_designs=("cross_sectional",),
     title="Sleep duration and low mood in adolescents: a cross-sectional survey")
 
@@ -253,8 +253,8 @@ def test_a_group_named_by_a_wordnet_synonym_keeps_the_study_s_scope(settings, te
 @pytest.mark.parametrize(
     "text",
     [
-        "Its authors point out that, because it was a one-off survey, it cannot show whether short sleep "
-        "leads to low mood or whether students who already feel low simply sleep less.",
+        "Its authors note that, as a one-off snapshot, it cannot show whether short sleep "
+        "causes low mood or whether pupils with low mood just sleep less.",
         "Its authors note that, as a snapshot, it is not known whether short sleep causes low mood.",
     ],
 )
@@ -281,7 +281,7 @@ SUN_NEWS = make_source(
     [
         "The charity warns that adults should reapply sunscreen every two hours.",
         "The manufacturer says adults should reapply sunscreen every two hours.",
-        "A professional society makes the same point, saying that adults should reapply sunscreen every two hours.",
+        "A professional society echoes this, saying that adults should reapply sunscreen every two hours.",
     ],
 )
 def test_a_body_of_a_kind_no_cited_source_has_is_misattributed(settings, text):
@@ -302,11 +302,11 @@ def test_a_body_of_the_cited_kind_or_one_reported_by_the_news_is_not(settings, t
 
 
 def test_people_named_by_what_they_do_are_mentioned_by_the_activity(settings):
-    page = make_source("1", "People who smoke need more vitamin C: 35 mg a day more than others.",
+    page = make_source("1", "People who smoke need more zinc: 3 mg a day more than others.",
                        url="https://health.example.gov/vitc", kind="government", title="Vitamin C fact sheet")
-    text = "Smokers need an extra 35 mg of vitamin C a day, the fact sheet says."
+    text = "Smokers need an extra 3 mg of zinc daily, the fact sheet says."
     assert "MISATTRIBUTION" not in flags_of(settings, text, (page,))
-    text = "Skiers need an extra 35 mg of vitamin C a day, the fact sheet says."
+    text = "Skiers need an extra 3 mg of zinc daily, the fact sheet says."
     assert "MISATTRIBUTION" in flags_of(settings, text, (page,))
 
 
