@@ -53,7 +53,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..language.cues import cue_set, initials, reference_parts, squash, term_analyzer, tokenize
+from ..language.cues import TermAnalyzer, cue_set, initials, reference_parts, squash, term_analyzer, tokenize
 from ..language.domains import address_names_site
 from ..language.lexical import lexical_database
 from ..language.outlets import Mention, attribution_frames, author_surnames, named_outlets, source_names
@@ -161,11 +161,15 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
     lexicon = context.settings.lexicon("attribution")
     if not context.readable or context.unreadable_ids or not _hands_over(text, lexicon):
         return []
-    named = [group for group in groups_named(text, context) if not group.general]
+    if context.judgement.verdict not in ("supported", "partially_supported"):
+        return []  # nothing of the claim is in its sources: UNSUPPORTED says so
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    # Groups spoken of are plural ("lifeguards"); "any doctor", "a nurse" name someone acting.
+    named = [group for group in groups_named(text, context)
+             if not group.general and _plural(_head_token(group, analyzer).word)]
     groups = [group for group in named if not group.general_head]
     if not groups:
         return []
-    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
     database = lexical_database(context.settings)
     words: set[str] = set()
     for source in context.readable:
@@ -174,9 +178,9 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
     if any(group.general_head and group.narrowing <= words for group in named):
         return []  # "people with diabetes": the source speaks of diabetes
     for group in groups:
-        head = tokenize(group.phrase)[-1] if not group.narrowing else _head_token(group)
+        head = _head_token(group, analyzer)
         said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word)}
-        if said & words:
+        if said & words or _narrowing_said(group, words):
             return []  # the source speaks of at least one of them
     named = " and ".join(f'"{group.phrase}"' for group in groups[:3])
     sources = cite([source.id for source in context.readable])
@@ -184,6 +188,27 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
                          f"The claim has {sources} speak of {named}, but {'it never mentions' if len(context.readable) == 1 else 'none of them mentions'} "
                          f"{'them' if len(groups) > 1 else 'it'}.",
                          context.backing[0] if context.backing else None)]
+
+
+def _plural(word: str) -> bool:
+    """Whether a noun for people is plural ("runners", "women", "children")."""
+    return (word.endswith("s") and not word.endswith("ss")) or word.endswith("men") or word in ("children", "people")
+
+
+def _narrowing_said(group: Group, words: set[str]) -> bool:
+    """Whether a source gives the words that narrow a group ("health care" of "health care
+    workers", also written "healthcare"): it speaks of the same people in its own words
+    ("health care personnel")."""
+    if not group.narrowing:
+        return False
+    return group.narrowing <= words or "".join(sorted(group.narrowing)) in words or any(
+        "".join(order) in words for order in _orders(group.phrase, group.narrowing))
+
+
+def _orders(phrase: str, narrowing: frozenset[str]) -> list[tuple[str, ...]]:
+    """The narrowing words of a phrase as written, in order (to join "health" "care")."""
+    written = tuple(token.word for token in tokenize(phrase) if token.stem in narrowing or token.word in narrowing)
+    return [written] if len(written) > 1 else []
 
 
 def _activity(noun: str) -> set[str]:
@@ -200,10 +225,11 @@ def _activity(noun: str) -> set[str]:
     return set()
 
 
-def _head_token(group: Group) -> Any:
-    """The token of a group's phrase that names the people ("instructors" in "ski instructors")."""
+def _head_token(group: Group, analyzer: TermAnalyzer) -> Any:
+    """The token of a group's phrase that names the people ("instructors" in "ski instructors",
+    "people" in "people with asthma")."""
     tokens = tokenize(group.phrase)
-    return next((token for token in reversed(tokens) if token.stem not in group.narrowing), tokens[-1])
+    return next((token for token in reversed(tokens) if analyzer.key(token.stem) in group.head), tokens[-1])
 
 
 def _hands_over(text: str, lexicon: Mapping[str, Any]) -> bool:

@@ -331,9 +331,10 @@ def _verb_stems(settings: Settings) -> frozenset[str]:
 
 
 _POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
-# A capitalised name, then ", a/an/the ...," up to the next comma: an apposition describing
-# the person named ("Dr Ana Ruiz, a sports physician, ...").
-_APPOSITION = re.compile(r"[A-Z][\w.'’-]*,\s+((?:a|an|the)\s+[^,;:.()]+)(?=,)")
+# A capitalised name, then ", a/an/the ..." up to the next comma or the sentence's end: an
+# apposition describing the person named ("Dr Ana Ruiz, a sports physician, ...", "..., said
+# Dr Ana Ruiz, a professor of sports medicine.").
+_APPOSITION = re.compile(r"[A-Z][\w.'’-]*,\s+((?:a|an|the)\s+[^,;:.()]+)(?=[,;:.]|$)")
 
 
 def _continues(text: str, tokens: Any, position: int) -> bool:

@@ -327,3 +327,23 @@ def test_who_a_named_speaker_is_is_no_group_spoken_of(settings):
     assert groups_named(text, context) == []
     text = "Lifeguards burn easily, Dr Ana Ruiz, a sports physician, told the Courier."
     assert [group.phrase for group in groups_named(text, context)] == ["Lifeguards"]
+
+
+def test_people_the_source_names_in_other_words_or_someone_acting_are_no_misattribution(settings):
+    page = make_source("1", "Among healthcare personnel, 4% tested positive for the virus in May. "
+                            "Adults should reapply sunscreen every two hours.",
+                       url="https://health.example.gov/staff", kind="government", title="Staff testing")
+    for text in (
+        "One in 25 health care workers tested positive in May, the government report says.",  # "healthcare"
+        "No reason for any doctor to tell adults to skip sunscreen, the fact sheet says; adults should "
+        "reapply it every two hours.",  # a doctor acting, not a group
+        "Adults should reapply sunscreen every two hours, said Dr Ana Ruiz, a professor of dermatology.",
+    ):
+        assert "MISATTRIBUTION" not in flags_of(settings, text, (page,)), text
+
+
+def test_a_source_that_backs_nothing_of_the_claim_is_left_to_unsupported(settings):
+    page = make_source("1", "Recovery rates in the region rose over the summer months.",
+                       url="https://stats.example.gov/recovery", kind="government", title="Regional recovery rates")
+    flags = flags_of(settings, "A survey reports that lifeguards need more vitamin D, the fact sheet says.", (page,))
+    assert "MISATTRIBUTION" not in flags and "UNSUPPORTED" in flags
