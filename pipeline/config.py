@@ -153,6 +153,10 @@ class AssessSettings:
     nonhuman_designs: tuple[str, ...] = ("animal", "in_vitro")
     causal_designs: tuple[str, ...] = ("randomized_trial", "systematic_review", "meta_analysis")
     negation_reach: int = 5
+    partial_at_most: tuple[str, ...] = (
+        "CAUSAL_OVERSTATEMENT", "CERTAINTY_OVERSTATEMENT", "GENERALIZATION", "MISATTRIBUTION",
+    )
+    unsupported_at_most: tuple[str, ...] = ("MISQUOTE",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,6 @@ HELD_OUT = [folder for folder in fixture_folders() if is_held_out(folder)]
 
 # (fixture, mismatch kind, the claim's `contains`) → why the gap is still open.
 KNOWN_GAPS = {
-    ("heart", "verdict", "Among adults over 60, higher daily step counts"):
-        "called supported: the women-only population is reported (GENERALIZATION), but the verdict "
-        "does not count a population the claim widens as content the source lacks",
     ("heart", "verdict", "One walking blogger describes how his home readings fell"):
         "partially_supported: no passage of the blog matches 'stressing', 'salt' or 'medication', "
         "which it words otherwise (a named drug for 'medication')",
@@ -43,10 +40,6 @@ KNOWN_GAPS = {
         "partially_supported: 'confined to' is a paraphrase of 'seen only in' with no synonym listed",
     ("omega3", "verdict", "A small pilot trial in 48 teenagers with depression"):
         "partially_supported: 'pilot', 'larger' and 'peer' (review) have no match in the preprint's wording",
-    ("omega3", "verdict", "According to Harvard Health Publishing"):
-        "called supported: the misattribution is flagged (MISATTRIBUTION), but the claim's words are "
-        "found in the cited review, which says DHA-predominant formulas showed no benefit; the "
-        "reversal is not read",
     ("omega3", "verdict", "Fish oil can cause an unpleasant aftertaste"):
         "partially_supported: 'unpleasant aftertaste' against 'fishy aftertaste'; 'unpleasant' has no match",
 }
