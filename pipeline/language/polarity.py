@@ -30,9 +30,10 @@ from typing import Any
 
 from ..config import Settings
 from ..memo import once_per_object
-from .cues import cue_set, term_analyzer, tokenize
+from .cues import clause_words, cue_set, term_analyzer, tokenize
 from .lexical import lexical_database
-from .numbers import Quantity, agree, comparable, read_quantities
+from .number_clash import number_opposition
+from .numbers import Quantity, read_quantities
 from .text import STOPWORDS
 
 
@@ -67,7 +68,7 @@ def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settin
     one shared word is too often a negation of something else: "do not get enough sleep")."""
     claim_polarity = polarities(claim, settings)
     passage_polarity = polarities(passage, settings)
-    negation = direction = number = ""
+    negation = direction = ""
     claim_reading, passage_reading = _read(claim, settings), _read(passage, settings)
     for key, (negated, sense, cue) in claim_polarity.items():
         if key not in passage_polarity:
@@ -94,16 +95,7 @@ def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settin
     denial = denial or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"))
     weak = denial or _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"), 1) \
         or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"), 1)
-    numbers = settings.lexicon("numbers")
-    passage_quantities = read_quantities(passage, numbers)
-    tolerance = settings.match.number_tolerance
-    for quantity in quantities:
-        # A passage number that matches another of the claim's numbers is accounted for.
-        same_kind = [other for other in passage_quantities if comparable(quantity, other)
-                     and not any(agree(mine, other, tolerance) for mine in quantities if mine is not quantity)]
-        if same_kind and not any(agree(quantity, other, tolerance) for other in same_kind):
-            number = f'the claim says "{quantity.text}" where the passage says "{same_kind[0].text}"'
-            break
+    number = number_opposition(claim, quantities, passage, settings)
     return Opposition(negation, direction, number, denial, weak)
 
 
@@ -282,34 +274,13 @@ def _polarities(reading: _Reading) -> dict[str, tuple[bool, int, str]]:
     return result
 
 
-_REACH = 3
 _DIRECTION_REACH = 1
-_CLAUSE_BREAK = frozenset(",;:.()!?")
 _NOT_NEGATION = ("not_negation", "groups")
 
 
 def _cues(text: str, settings: Settings) -> list[Any]:
     return cue_set(settings.lexicon("negation"), "negation", "not_negation", "not_negation:groups",
                    "up", "down").find(text)
-
-
-def clause_words(text: str, tokens: Sequence[Any], position: int, step: int, skip: set[int],
-                 reach: int = _REACH) -> list[int]:
-    """Up to `reach` content-word positions from `position` in direction `step`, stopping at
-    a clause break."""
-    found: list[int] = []
-    current = position
-    while len(found) < reach:
-        following = current + step
-        if not 0 <= following < len(tokens):
-            break
-        left, right = sorted((tokens[current], tokens[following]), key=lambda token: token.start)
-        if _CLAUSE_BREAK.intersection(text[left.end : right.start]):
-            break
-        current = following
-        if following not in skip and tokens[following].word not in STOPWORDS:
-            found.append(following)
-    return found
 
 
 def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[Any], in_cue: set[int],
@@ -410,14 +381,18 @@ def antonym_map(settings: Settings) -> dict[str, frozenset[str]]:
 STRONG_CLASHES = frozenset({"negation", "direction", "number"})
 
 
-def clash(claim: str, passage: str, settings: Settings) -> tuple[str, str]:
+def clash(claim: str, passage: str, settings: Settings,
+          quantities: Sequence[Quantity] | None = None) -> tuple[str, str]:
     """(kind, why) `passage` says the opposite of `claim`, why in words for an editor;
-    ("", "") when no explicit reversal is found. Kinds: "negation" or "direction" on a term
+    ("", "") when no explicit reversal is found. `quantities` are the claim's numbers the
+    passage may give otherwise (default: all it has; the matcher passes those its cited
+    sources give nowhere). Kinds: "negation" or "direction" on a term
     both share, "number" (one of the same kind that differs; pipeline/language/polarity.py),
     "denial" (one text negates what the other states), "antonym" (a word swapped for its
     antonym: "safe" → "harmful"), "null" (an effect where the other reports none),
     "weak_denial" (one text negates a single term the other states)."""
-    opposed = oppositions(claim, read_quantities(claim, settings.lexicon("numbers")), passage, settings)
+    numbers = read_quantities(claim, settings.lexicon("numbers")) if quantities is None else quantities
+    opposed = oppositions(claim, numbers, passage, settings)
     for kind in ("negation", "direction", "number", "denial"):
         if getattr(opposed, kind):
             return kind, getattr(opposed, kind)

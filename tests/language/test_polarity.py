@@ -115,7 +115,7 @@ def test_a_number_for_the_same_measure_is_found_among_other_numbers(settings):
                 "Total sleep time rose by 12 min with magnesium and by 5 min with placebo."]
     quantity, other, where = number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
                                              passages, frozenset({"sleep", "supplement", "night"}), settings)
-    assert (quantity.text, other.text, where) == ("half an hour", "12 min", 1)
+    assert (quantity.text, other.text, where) == ("around half an hour", "12 min", 1)  # its qualifier read with it
     # The same number given somewhere in the cited text is no conflict.
     assert number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
                            passages + ["Sleep rose by 30 minutes."], frozenset({"sleep"}), settings) is None
