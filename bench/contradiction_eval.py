@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.language.cues import cue_set, tokenize  # noqa: E402
 from pipeline.language.lexical import lexical_database  # noqa: E402
-from pipeline.language.polarity import clash  # noqa: E402
+from pipeline.language.reversal import clash  # noqa: E402
 from pipeline.language.text import sentence_spans  # noqa: E402
 from pipeline.match import PassageJudgement, judge_passages_many  # noqa: E402
 
@@ -98,7 +98,7 @@ def _is_number(word: str, settings: Settings) -> bool:
 def reason_kind(claim: str, passages: Sequence[str], judgement: PassageJudgement, settings: Settings) -> str:
     """The kind of reversal a `contradicted` verdict rests on: "number (sources)" when the
     claim's number is given otherwise in the cited text (pipeline/match/matcher._numbers_check),
-    else the kind `polarity.clash` finds in the passage that contradicts."""
+    else the kind `reversal.clash` finds in the passage that contradicts."""
     if judgement.reason.startswith("The claim says"):
         return "number (sources)"
     where = next((i for i in judgement.evidence if judgement.relations[i] == "contradicts"), None)

@@ -13,6 +13,7 @@ passage (pipeline/language/polarity.py). What a number is of is read with multi-
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..config import Settings
@@ -29,13 +30,14 @@ def number_disagreements(
     index into `nearby`) for each claim number that `everywhere` (all the cited text) does not
     give (`given`) while a `nearby` text (the evidence and its neighbours) gives another number
     of the same kind. Bare numbers that count nothing named are left out."""
-    lexicon = settings.lexicon("numbers")
+    lexicon, tolerance = settings.lexicon("numbers"), settings.match.number_tolerance
     found: list[tuple[Quantity, Quantity, int]] = []
     for quantity in quantities:
         if (quantity.kind == NUMBER and not quantity.unit) or given(claim, quantity, everywhere, settings):
             continue
         for index, text in enumerate(nearby):
-            different = [other for other in read_quantities(text, lexicon) if comparable(quantity, other)]
+            different = [other for other in read_quantities(text, lexicon)
+                         if comparable(quantity, other) and not agree(quantity, other, tolerance)]
             if different:
                 found.append((quantity, different[0], index))
                 break
@@ -53,7 +55,7 @@ def number_conflict(
     keys): "added half an hour of sleep" against "total sleep time rose by 12 min", not
     against "one hour before bed". Of several, the one sharing the most words, then the first
     of `texts` (the caller orders them best first)."""
-    lexicon = settings.lexicon("numbers")
+    lexicon, tolerance = settings.lexicon("numbers"), settings.match.number_tolerance
     best: tuple[int, int, Quantity, Quantity] | None = None
     for quantity in quantities:
         if quantity.kind == NUMBER and not quantity.unit:
@@ -63,7 +65,7 @@ def number_conflict(
             continue
         for index, text in enumerate(texts):
             for other in read_quantities(text, lexicon):
-                if not comparable(quantity, other):
+                if not comparable(quantity, other) or agree(quantity, other, tolerance):
                     continue
                 shared = len(mine & quantity_context(text, other, settings))
                 if shared and (best is None or (shared, -index) > (best[0], -best[1])):
@@ -99,9 +101,13 @@ def given(claim: str, quantity: Quantity, texts: Sequence[str], settings: Settin
     other numbers by chance ("around half an hour of sleep" is not given by "27.1 min" of
     sleep onset latency)."""
     lexicon, tolerance = settings.lexicon("numbers"), settings.match.number_tolerance
+    # An upper bound is true of every smaller number, but only a number near it gives it: "up
+    # to 10 g" is not given by "1 g" (it is not contradicted by it either).
+    floor = quantity.low_high[1] * (1 - float(lexicon.get("approximate", {}).get("near_share", 0.0))) \
+        if quantity.approximate == "below" else -math.inf
     for text in texts:
         agreeing = [other for other in read_quantities(text, lexicon)
-                    if comparable(quantity, other) and agree(quantity, other, tolerance)]
+                    if comparable(quantity, other) and agree(quantity, other, tolerance) and other.low_high[1] >= floor]
         if any(not (quantity.approximate or other.approximate) for other in agreeing):
             return True
         if agreeing and _keyed(claim, settings)[1] & _keyed(text, settings)[1]:

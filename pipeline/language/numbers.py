@@ -12,7 +12,8 @@ Every reading is a `Quantity`: a value (and the top of a range) in its dimension
 a kind, a unit, the text as written and how precise it was written. Two quantities are
 `comparable` when of the same kind and unit, and `agree` when their intervals overlap within
 the precision written ("about 20%" agrees with 19.6%; a single value inside a range agrees
-with the range). Number words and units live in configs/lexicons/numbers.toml.
+with the range; "more than 7,000", "up to 35 weeks", "about one in five" are intervals, see
+`NumberReader._qualified`). Number words and units live in configs/lexicons/numbers.toml.
 
 What is not read as a number, on purpose: digits glued to letters ("COVID-19", "B12",
 "type 2"), ordinals ("3rd"), and written numbers that count nothing ("one of the ways"),
@@ -68,7 +69,9 @@ class Quantity:
     end: int
     high: float | None = None
     tolerance: float = 0.0
-    approximate: bool = False  # widened by a qualifier ("about", "more than")
+    # The qualifier's side when one widened it: "above" ("more than"), "below" ("up to"),
+    # "just_above", "just_below", "around" (numbers.toml [approximate]); "" when exact.
+    approximate: str = ""
 
     @property
     def low_high(self) -> tuple[float, float]:
@@ -115,10 +118,12 @@ class NumberReader:
         self._decade_parts = {word.lower() for word in age.get("decade_parts", [])}
         self._labels = {word.lower() for word in lexicon.get("labels", {}).get("before", [])}
         approximate = lexicon.get("approximate", {})
-        bound, around = float(approximate.get("bound_share", 0.0)), float(approximate.get("around_share", 0.0))
+        bound, near, around = (float(approximate.get(f"{name}_share", 0.0)) for name in ("open", "near", "around"))
         # (alias tokens, low and high end as shares of the number), longest alias first.
-        sides = {"above": (0.0, bound), "below": (-bound, 0.0), "around": (-around, around)}
-        self._qualifiers = sorted(((_split(alias), sides[side]) for side in sides for alias in approximate.get(side, [])),
+        sides = {"above": (0.0, bound), "below": (-bound, 0.0), "just_above": (0.0, near),
+                 "just_below": (-near, 0.0), "around": (-around, around)}
+        self._qualifiers = sorted(((_split(alias), side, *sides[side]) for side in sides
+                                   for alias in approximate.get(side, [])),
                                   key=lambda entry: -len(entry[0]))
         self._irregular = {word.lower() for word in lexicon.get("plurals", {}).get("irregular", [])}
         self._counts = {noun.lower(): group for group, nouns in lexicon.get("counts", {}).items() for noun in nouns}
@@ -151,18 +156,18 @@ class NumberReader:
 
     def _qualified(self, text: str, toks: list[_Tok], index: int, quantity: Quantity) -> Quantity:
         """`quantity` (read from token `index`) as the interval a qualifier before it makes
-        of it: "more than 7,000" is 7,000 up to a quarter more, "nearly 50%" up to a quarter
-        less, "about one in five" a tenth either side (numbers.toml [approximate]: the interval
+        of it: "more than 7,000" is 7,000 up to twice that, "nearly 50%" up to a quarter less,
+        "about one in five" a tenth either side (numbers.toml [approximate]: the interval
         stands for the writer's rounding, so no rounding is added to it); a year is never
         qualified ("before 2019" is no bound on a number)."""
         if quantity.kind == YEAR or quantity.high is not None:
             return quantity
-        for alias, (low, high) in self._qualifiers:
+        for alias, side, low, high in self._qualifiers:
             first = index - len(alias)
             if first >= 0 and all(toks[first + i].text.lower() == part for i, part in enumerate(alias)):
                 start, value = toks[first].start, quantity.value
                 return Quantity(value * (1 + low), quantity.kind, quantity.unit, text[start:quantity.end], start,
-                                quantity.end, value * (1 + high), 0.0, approximate=True)
+                                quantity.end, value * (1 + high), 0.0, approximate=side)
         return quantity
 
     # ── the grammar ──────────────────────────────────────────────────────────────────────
@@ -214,7 +219,7 @@ class NumberReader:
         step = min(10.0 ** -decimals / 2, _WHOLE_SHARE * value) if value else 10.0 ** -decimals / 2
         percent_end = self._alias_after(toks, after, self._percent)
         if percent_end is not None and self._alias_after(toks, after, self._points) is None:
-            return self._make(text, toks, index, percent_end, value / 100, _div(high, 100), PROPORTION, "",
+            return self._make(text, toks, index, percent_end, value / 100, _mul(high, 0.01), PROPORTION, "",
                               step / 100)
         if first >= 2 and toks[first - 1].text == "=" and toks[first - 2].text.lower() == "n":
             # "(n = 151)": a sample size, counted as people.
@@ -426,8 +431,7 @@ class NumberReader:
 
 
 def _plural(word: str) -> bool:
-    """Whether a word looks like an English plural noun ("pupils", "comparisons"; not "ss",
-    "us", "is" endings: "glass", "virus", "analysis")."""
+    """Whether a word looks like a plural noun ("pupils"; not "glass", "virus", "analysis")."""
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
@@ -451,10 +455,6 @@ def _mul(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
 
 
-def _div(value: float | None, divisor: float) -> float | None:
-    return None if value is None else value / divisor
-
-
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Whether two quantities measure the same kind of thing (and so can disagree)."""
     if a.kind != b.kind:
@@ -475,7 +475,15 @@ def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:
     low_a, high_a = a.low_high
     low_b, high_b = b.low_high
     slack = max(a.tolerance, b.tolerance) + rel_tolerance * max(abs(high_a), abs(high_b))
+    if a.approximate in _BOUNDS and b.approximate in _BOUNDS:
+        # Two bounds say the same only at the number they were written with: "up to 10 g" is
+        # not "no more than 5 g" (the low end of "more than", the high end of "up to").
+        anchor_a = low_a if a.approximate == "above" else high_a
+        return abs(anchor_a - (low_b if b.approximate == "above" else high_b)) <= slack
     return low_a <= high_b + slack and low_b <= high_a + slack
+
+
+_BOUNDS = frozenset({"above", "below"})
 
 
 @once_per_object

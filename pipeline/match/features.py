@@ -38,7 +38,8 @@ from ..config import Settings
 from ..language.cues import term_analyzer, tokenize
 from ..language.number_clash import given
 from ..language.numbers import Quantity, comparable, read_quantities, said_in
-from ..language.polarity import antonym_map, negated, null_clash, oppositions
+from ..language.polarity import negated, null_wording, oppositions
+from ..language.reversal import antonym_map, null_clash
 from ..language.text import normalize
 from ..memo import once_per_object
 from .retrieval import ClaimView, PassageIndex, covered
@@ -102,7 +103,7 @@ def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings,
         frozenset(_pair(a, b) for a, b in zip(keys, keys[1:])),
         _plain(view.text), tuple(_plain(clause) for clause in view.clauses), stems,
         negated(view.text, settings), _hedged(view.text, settings),
-        _has(view.text, settings, "null"),
+        null_wording(view.text, settings),
         _scope(view.text, settings),
         frozenset(stem for stem in stems if stem in antonyms),
         _names(view.text),
@@ -167,7 +168,7 @@ def judge_features(claim: ClaimSignals, position: int, index: PassageIndex, rank
     passage_stems = frozenset(token.stem for token in tokenize(doc.text))
     passage_scope = _scope(doc.text, settings)
     passage_negated = negated(doc.text, settings)
-    passage_null = _has(doc.text, settings, "null")
+    passage_null = null_wording(doc.text, settings)
     prob = ranked[rank]
     other = max((value for i, value in enumerate(ranked) if i != rank), default=0.0)
     return [
@@ -368,7 +369,6 @@ def _phrases(settings: Settings) -> PhraseSet:
         "setup": cues.get("setup", {}).get("cues", []),
         "hedged": [cue for table in ("hedges", "qualifiers", "conditional")
                    for cue in strength.get(table, {}).get("cues", [])],
-        "null": antonyms.get("null", {}).get("cues", []),
     }
     groups.update((f"scope:{cue}", [cue]) for cue in antonyms.get("scope", {}).get("cues", []))
     return PhraseSet(groups)

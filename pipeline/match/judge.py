@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 from ..config import Settings
 from ..errors import ConfigError
 from ..language.numbers import Quantity
-from ..language.polarity import STRONG_CLASHES, clash
+from ..language.reversal import STRONG_CLASHES, clash
 from ..learned import LinearModel, load_model
 from ..records import Relation
 from .features import JUDGE_FEATURES
@@ -129,7 +129,7 @@ class LexicalJudge:
         """The judgement of one candidate from the model's probabilities.
 
         A passage sharing no claim term is no evidence whatever the model says. The reason is
-        the explicit reversal found between the texts (pipeline/polarity.clash), looked
+        the explicit reversal found between the texts (pipeline/language/reversal.clash), looked
         for when the model leans to "contradicts" or when the passage carries at least
         `clash_coverage_min` of the claim; a negation, reversed direction or other number on a
         passage that carries that much turns the model's direction round: what the contract

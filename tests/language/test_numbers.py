@@ -157,7 +157,9 @@ def test_a_whole_number_below_two_is_not_half_a_unit_loose(lexicon):
      ("almost 30% of smokers", "28.5% of smokers"),
      ("about one in six drivers", "16.4% of drivers"),
      ("roughly a third of the sample", "34% of the sample"),
-     ("around 12,000 children", "11,800 children")],
+     ("around 12,000 children", "11,800 children"),
+     ("up to 30 weeks of follow-up", "a median of 16.5 weeks of follow-up"),
+     ("less than 20 minutes", "12 minutes")],
 )
 def test_a_rounded_or_bounded_figure_agrees_with_the_exact_one(claim, source, lexicon):
     rounded, exact = only(claim, lexicon), only(source, lexicon)
@@ -168,7 +170,8 @@ def test_a_rounded_or_bounded_figure_agrees_with_the_exact_one(claim, source, le
 @pytest.mark.parametrize(
     ("claim", "source"),
     [("more than 9,000 people", "7,900 participants"),  # a bound the figure is below
-     ("more than 9,000 people", "14,500 participants"),  # far past what "more than" rounds
+     ("more than 9,000 people", "21,500 participants"),  # twice past it: no writer's "more than"
+     ("less than 20 minutes", "26 minutes"),
      ("nearly half of the nurses", "52% of nurses"),  # "nearly" stops short of it
      ("nearly half of the nurses", "31% of nurses"),
      ("about one in six drivers", "25% of drivers"),
@@ -181,7 +184,8 @@ def test_a_qualified_figure_still_disagrees_with_another(claim, source, lexicon)
 def test_a_qualifier_is_read_with_its_number(lexicon):
     quantity = only("The review found more than 9,000 people", lexicon)
     assert quantity.text == "more than 9,000 people"
-    assert quantity.low_high == (9000.0, 11250.0)
+    assert quantity.low_high == (9000.0, 18000.0)
+    assert only("up to 35 weeks of follow-up", lexicon).low_high == (0.0, 35 * 10080.0)
     # A year is never a bound: "before 2019" names a time.
     assert not only("in studies before 2019", lexicon).approximate
 

@@ -73,3 +73,74 @@ SHARES = [
 def test_a_share_given_in_one_sentence_is_not_contradicted_by_another_measure(claim, settings):
     found, reason = verdict(claim, SHARES, settings)
     assert found != "contradicted", reason
+
+
+# ── a negated claim agreeing with a negated or null passage ─────────────────────────────
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("Zinc lozenges did not shorten colds in the trial.",
+      "In the trial, zinc lozenges had no effect on how long colds lasted."),
+     ("A daily walk did not lower cholesterol in the volunteers.",
+      "There was no reduction in the volunteers' cholesterol with a daily walk."),
+     ("Hours of phone use were not linked to exam scores.",
+      "Phone use showed no association with exam scores."),
+     ("Neither the low nor the high dose of the gel eased knee pain more than a placebo gel.",
+      "Neither dose of the gel reduced knee pain compared with placebo."),
+     ("Knee pain improved no more than it did with the placebo gel.",
+      "Knee pain did not differ between the gel and placebo groups.")],
+)
+def test_a_negated_claim_agrees_with_a_passage_reporting_no_effect(claim, passage, settings):
+    found, reason = verdict(claim, [passage], settings)
+    assert found != "contradicted", reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("Zinc lozenges shortened colds in the trial.", "In the trial, zinc lozenges did not shorten colds."),
+     ("A daily walk lowered cholesterol in the volunteers.",
+      "A daily walk did not lower cholesterol in the volunteers."),
+     ("Hours of phone use were linked to lower exam scores.",
+      "Hours of phone use were not linked to lower exam scores.")],
+)
+def test_a_claim_the_passage_negates_is_still_contradicted(claim, passage, settings):
+    assert verdict(claim, [passage], settings)[0] == "contradicted"
+
+
+# ── hedges that negate knowing, not the content ─────────────────────────────────────────
+
+@pytest.mark.parametrize(
+    ("claim", "passages"),
+    [("Because it measured everyone once, the survey cannot show whether late-night snacking leads to poor "
+      "sleep or the other way round.",
+      ["Late-night snacking was associated with poor sleep in the survey.",
+       "Because the data are cross-sectional, the direction of the association cannot be determined."]),
+     ("The authors note that the study could not tell whether caffeine causes the headaches.",
+      ["Caffeine intake was associated with more frequent headaches.",
+       "Whether caffeine causes headaches could not be established in this design."])],
+)
+def test_cannot_show_whether_agrees_with_a_source_that_cannot_tell(claim, passages, settings):
+    found, reason = verdict(claim, passages, settings)
+    assert found != "contradicted", reason
+
+
+def test_a_plain_denial_of_what_the_source_found_is_still_contradicted(settings):
+    found, _ = verdict("Late-night snacking does not affect sleep.",
+                       ["Late-night snacking affects sleep, the survey found."], settings)
+    assert found == "contradicted"
+
+
+# ── other words that look like negations ────────────────────────────────────────────────
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("Against people who did not exercise at all, the walkers lowered their blood pressure by 5 mmHg.",
+      "Compared with non-exercising controls, walking lowered blood pressure by 5 mmHg."),
+     ("The trial was paid for by the firm that makes the tablets.",
+      "These results should not be extrapolated to other tablets or to children."),
+     ("Fatigue fell in cold-water swimmers compared with swimmers in heated pools.",
+      "Fatigue fell more in cold-water swimmers than in those swimming in heated pools.")],
+)
+def test_words_that_look_like_negations_are_no_reversal(claim, passage, settings):
+    found, reason = verdict(claim, [passage], settings)
+    assert found != "contradicted", reason
