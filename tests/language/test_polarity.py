@@ -221,3 +221,13 @@ def test_a_direction_word_after_another_says_how_much(settings):
     # "fell more" is a bigger fall, not a rise.
     assert polarities("Fatigue fell more in swimmers.", settings)["swimmer"][1] == -1
     assert not _opposed("Fatigue fell in swimmers.", "Fatigue fell more in swimmers.", settings).direction
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The spray did not result in a statistically significant fall in infections.",
+     "Differences in sleep were not statistically significant.", "The effect on mood was non-significant."],
+)
+def test_denied_significance_is_a_null_finding(settings, text):
+    from pipeline.language.polarity import no_effect, null_wording
+    assert null_wording(text, settings) and no_effect(text, settings)
