@@ -33,7 +33,6 @@ import csv
 import json
 import sys
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
