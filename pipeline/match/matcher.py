@@ -232,7 +232,7 @@ def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places
                owner: Sequence[str], settings: Settings, names: frozenset[str], judge: Judge) -> _Question:
     """The claim's candidate passages ranked, and the question for the judge about the best
     `judge_top` of each source."""
-    signals = claim_signals(claim_view(claim, settings, names), index, settings)
+    signals = claim_signals(claim_view(claim, settings, names), index, settings, positions)
     ranked = rank_passages(signals, positions, index, places, settings)
     by_source: dict[str, list[Ranked]] = {}
     for row in ranked:
@@ -291,7 +291,8 @@ def _numbers_check(
                 near.append(position)
     mine = [i for sid in readable for i in positions[sid]]
     everywhere = [index.docs[i].text for i in mine]
-    found = number_disagreements(quantities, [index.docs[i].text for i in near], everywhere, settings)
+    found = number_disagreements(signals.view.text, quantities, [index.docs[i].text for i in near], everywhere,
+                                 settings)
     if found:
         quantity, other, where = found[0]
         return near[where], f'The claim says "{quantity.text}" where source [{owner[near[where]]}] says "{other.text}".'
