@@ -2,14 +2,15 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/article_eval.py                  # fixtures, the 7 cases, public sets
+    .venv/bin/python bench/article_eval.py                  # fixtures, the 7 cases, our 8, public sets
     .venv/bin/python bench/article_eval.py --only cases     # the 7 cases of ../shared/eval/articles
+    .venv/bin/python bench/article_eval.py --only ours      # our 8 cases of fixtures/articles
     .venv/bin/python bench/article_eval.py --only fixtures --show   # misses, development items only
     .venv/bin/python bench/article_eval.py --json           # every number as one JSON object
     .venv/bin/python bench/article_eval.py --judge NAME     # passed to `claimcheck check --judge`
     .venv/bin/python bench/article_eval.py --config my.toml # passed to `claimcheck check --config`
 
-Three groups of articles, each cut into a development half and a held-out half by
+Four groups of articles, each cut into a development half and a held-out half by
 bench/splits.py (held-out items are measured, never looked into: their misses are never
 printed, with --show or in --json):
 
@@ -19,6 +20,8 @@ printed, with --show or in --json):
     cases     the seven cases of ../shared/eval/articles, each site/ served on loopback, scored
               by the shared scorer itself (score_report.py --json), so the numbers are its own;
               "met" is its "all expectations", "sources" its sources (kind and dead link)
+    ours      our own eight cases in the same format (fixtures/articles/*/), written blind,
+              run and scored exactly as the cases are (the shared scorer)
     public    articles generated at run time from Check-COVID, HealthVer and SciFact
               (bench/public_articles.py: 10 claims each, at most 12 per set and half), their
               evidence pages served on loopback; also verdict macro-F1 over SUPPORT/REFUTE/NEI
@@ -59,13 +62,14 @@ import public_articles as public  # noqa: E402
 from evidence_eval import macro_f1  # noqa: E402
 from expectations import compare, load_expected  # noqa: E402
 from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
-from splits import HELD_OUT_FIXTURES, article_case_held_out  # noqa: E402
+from splits import HELD_OUT_FIXTURES, article_case_held_out, our_case_held_out  # noqa: E402
 
 from pipeline import cli  # noqa: E402
 
 CASES = ROOT.parent / "shared" / "eval" / "articles"
+OURS = ROOT / "fixtures" / "articles"
 SCORER = CASES / "score_report.py"
-GROUPS = ("fixtures", "cases", "public")
+GROUPS = ("fixtures", "cases", "ours", "public")
 PUBLIC_LABELS = (scoring.SUPPORT, scoring.REFUTE, scoring.NEI)
 
 
@@ -73,7 +77,7 @@ PUBLIC_LABELS = (scoring.SUPPORT, scoring.REFUTE, scoring.NEI)
 class ArticleResult:
     """One article checked and scored, with its baselines."""
 
-    group: str  # fixtures | cases | public:<set>
+    group: str  # fixtures | cases | ours | public:<set>
     name: str
     held_out: bool
     ours: scoring.Figures
@@ -169,33 +173,39 @@ def run_fixtures(options: Options, work: Path) -> list[ArticleResult]:
     return results
 
 
-def case_folders() -> list[Path]:
-    """The cases of ../shared/eval/articles (folders with gold.json)."""
-    return sorted(path.parent for path in CASES.glob("*/gold.json"))
+def case_folders(root: Path = CASES) -> list[Path]:
+    """The cases under `root` (folders with gold.json): ../shared/eval/articles, or ours."""
+    return sorted(path.parent for path in root.glob("*/gold.json"))
 
 
-def run_cases(options: Options, work: Path) -> list[ArticleResult]:
-    """Each case's site served on loopback, checked, and scored by the shared scorer."""
-    cases = case_folders()
+# Each group of whole-article cases: where its folders are and which of them are held out.
+CASE_GROUPS = {"cases": (CASES, article_case_held_out), "ours": (OURS, our_case_held_out)}
+
+
+def run_cases(options: Options, work: Path, group: str = "cases") -> list[ArticleResult]:
+    """Each case of `group` ("cases" or "ours") served on loopback, checked, and scored by the
+    shared scorer."""
+    root, held_out = CASE_GROUPS[group]
+    cases = case_folders(root)
     kind = scoring.majority_kind(
         scoring.from_case(json.loads((case / "gold.json").read_text(encoding="utf-8")))
-        for case in cases if not article_case_held_out(case.name))
+        for case in cases if not held_out(case.name))
     results = []
     for case in cases:
-        out = work / f"case-{case.name}"
+        out = work / f"{group}-{case.name}"
         started = time.perf_counter()
         try:
             report = _check_case(case, out, work, options)
         except RuntimeError as error:
             gold = scoring.from_case(json.loads((case / "gold.json").read_text(encoding="utf-8")))
-            results.append(_failed("cases", case.name, article_case_held_out(case.name), gold, str(error)))
+            results.append(_failed(group, case.name, held_out(case.name), gold, str(error)))
             continue
         seconds = time.perf_counter() - started
         baseline_path = out / "baseline-report.json"
         baseline_path.write_text(json.dumps(scoring.every_source(report, kind) if kind else report), encoding="utf-8")
         ours = shared_score(out / "report.json", case)
         base = shared_score(baseline_path, case, baseline=True)
-        results.append(ArticleResult("cases", case.name, article_case_held_out(case.name), ours["figures"],
+        results.append(ArticleResult(group, case.name, held_out(case.name), ours["figures"],
                                      base["figures"], met=ours["met"], baseline_met=base["met"],
                                      misses=tuple(ours["misses"]), seconds=seconds))
     return results
@@ -319,7 +329,7 @@ LEGEND = """\
 planted = planted problems caught (acceptable verdict and the flag it needs); correct = correct claims
 judged right (acceptable verdict, no false flag); other = claims with no planted problem that must not
 be called supported (public NEI); false = false alarms, total (per article); sources = source kinds
-right (cases: and the dead link not read); met = every expectation of the article's own scorer.
+right (cases, ours: and the dead link not read); met = every expectation of the article's own scorer.
 The baseline answers every claim `supported` with no flag and gives every source the kind most common
 in the group's development gold; it catches nothing and raises no false alarm."""
 
@@ -429,11 +439,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = Path(folder)
         if "fixtures" in groups:
             results += run_fixtures(options, work)
-        if "cases" in groups:
+        for group in ("cases", "ours"):
+            if group not in groups:
+                continue
             if SCORER.is_file():
-                results += run_cases(options, work)
+                results += run_cases(options, work, group)
             else:
-                options.notes.append(f"cases: {CASES} is not here; left out")
+                options.notes.append(f"{group}: the shared scorer {SCORER} is not here; left out")
         if "public" in groups:
             results += run_public(options, work, args.public_articles)
     wall = time.perf_counter() - started

@@ -30,6 +30,11 @@ compares words, and a multi-word entry would need phrase matching it does not do
   hypernyms.tsv  per line: part of speech, word, then the words of the synsets one and two
                  levels above its first sense ("kid" → "juvenile", "person"); nouns and verbs
                  seen in WordNet's sense-tagged text only.
+  people.tsv     one noun per line whose most frequent sense is a kind of person, however far
+                 below "person" it lies ("runner", "undergraduate", "smoker", "nurse"; with
+                 irregular plurals: "women", "children", and regular ones): what tells that a
+                 sentence names a group of people whatever the group is called. Whole words,
+                 not stems: "officer" and "office" share a stem, and only one is a person.
   LICENSE        WordNet 3.0's licence, which must travel with any copy of derived data.
 
 Keeping only a word's frequent senses is what makes a general database usable for matching:
@@ -218,7 +223,53 @@ def build(folder: Path, top: int) -> dict[str, list[str]]:
         if above:
             hypernym_lines.append("\t".join([pos, word, *above]))
     return {"synonyms.tsv": sorted(synonym_lines), "antonyms.tsv": sorted(antonym_lines),
-            "hypernyms.tsv": hypernym_lines}
+            "hypernyms.tsv": hypernym_lines, "people.tsv": people(senses, synsets, forms, read_pos_counts(folder))}
+
+
+def people(senses: dict[tuple[str, str], list[str]], synsets: dict[str, Synset],
+           forms: dict[tuple[str, str], set[str]], counts: dict[tuple[str, str], int]) -> list[str]:
+    """The nouns whose first (most frequent) sense lies anywhere below the first sense of
+    "person", with their irregular forms, sorted; only words used mostly as nouns: "steady",
+    "superior" and "have" have a person among their rare noun senses, and a sentence saying
+    "a steady rise" names nobody. Mostly a noun: tagged as a noun at least as often as as
+    anything else in WordNet's sense-tagged text, or, never tagged, with at least as many
+    noun senses as others."""
+    root = f"n:{senses[('person', 'n')][0]}"
+    decided: dict[str, bool] = {root: True}
+
+    def is_person(key: str) -> bool:
+        # WordNet's noun hierarchy is at most about twenty levels deep: recursion is safe.
+        if key not in decided:
+            decided[key] = False  # a cycle, should the data have one, ends here
+            decided[key] = any(is_person(parent) for parent in synsets[key].hypernyms)
+        return decided[key]
+
+    def mostly_noun(word: str) -> bool:
+        others = [pos for pos in "var" if (word, pos) in senses]
+        noun_count, other_count = counts.get((word, "n"), 0), sum(counts.get((word, pos), 0) for pos in others)
+        if noun_count or other_count:
+            return noun_count >= other_count
+        return len(senses[(word, "n")]) >= sum(len(senses[(word, pos)]) for pos in others)
+
+    found: set[str] = set()
+    for (word, pos), offsets in senses.items():
+        if pos == "n" and offsets and is_person(f"n:{offsets[0]}") and mostly_noun(word):
+            found.update([word, *forms.get((word, "n"), ())])
+    return sorted(found)
+
+
+_POS_OF_SENSE_KEY = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
+
+
+def read_pos_counts(folder: Path) -> dict[tuple[str, str], int]:
+    """{(lemma, part of speech): how often it was tagged in that part of speech} (a sense
+    key's digit after "%" is its part of speech: 1 noun, 2 verb, 3 and 5 adjective, 4 adverb)."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for line in _lines(folder / "cntlist.rev"):
+        key, _, count = line.split()
+        lemma, _, rest = key.partition("%")
+        counts[(lemma, _POS_OF_SENSE_KEY.get(rest[:1], ""))] += int(count)
+    return counts
 
 
 def read_counts(folder: Path) -> dict[str, int]:
@@ -259,6 +310,11 @@ def stemmed(tables: dict[str, list[str]], drop: set[str], stemmer: Stemmer.Stemm
     field of two tables, is kept)."""
     result: dict[str, list[str]] = {}
     for name, lines in tables.items():
+        if name == "people.tsv":
+            # Whole words, not stems: an agent noun's stem is often another word's ("officer"
+            # and "office" are both "offic", "customer" and "custom" both "custom").
+            result[name] = sorted({form for word in lines if "_" not in word for form in (word, *plurals(word))})
+            continue
         tagged = name != "synonyms.tsv"
         seen: dict[str, None] = {}
         for line in lines:
@@ -279,6 +335,20 @@ def stemmed(tables: dict[str, list[str]], drop: set[str], stemmer: Stemmer.Stemm
     return result
 
 
+def plurals(noun: str) -> tuple[str, ...]:
+    """The English plurals of `noun` by rule ("runner" → "runners", "baby" → "babies", "coach"
+    → "coaches", "woman" → "women" and "womans": WordNet's morphology undoes "-men" by rule, so
+    noun.exc does not list it, and a form no one writes does no harm); other irregular plurals
+    come from noun.exc."""
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return (noun + "es",)
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return (noun[:-1] + "ies",)
+    if noun.endswith("man"):
+        return (noun + "s", noun[:-3] + "men")
+    return (noun + "s",)
+
+
 def by_stem(sets: list[str]) -> list[str]:
     """Synonym sets turned into one line per stem: the stem, then every stem it shares a set
     with. The run asks "what are the synonyms of this stem?", and a table keyed that way loads
@@ -297,6 +367,7 @@ WHAT = {
     "synonyms.tsv": "stem, then the stems of the words that share one of their frequent senses with it.",
     "antonyms.tsv": "part of speech, stem, stem: direct antonyms in frequent senses.",
     "hypernyms.tsv": "part of speech, stem, then the stems of the words one and two levels above its first sense.",
+    "people.tsv": "a noun whose most frequent sense is a kind of person, or its plural, one a line (whole words).",
 }
 
 

@@ -40,7 +40,7 @@ from splits import ARTICLE_CASES_DEVELOPMENT  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.language.cues import term_analyzer, tokenize  # noqa: E402
 from pipeline.language.lexical import lexical_database  # noqa: E402
-from pipeline.language.polarity import antonym_map  # noqa: E402
+from pipeline.language.reversal import antonym_map  # noqa: E402
 from pipeline.language.text import STOPWORDS  # noqa: E402
 
 ARTICLES = ROOT.parent / "shared" / "eval" / "articles"

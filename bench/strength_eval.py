@@ -2,30 +2,42 @@
 
 Run from the repository root (one command, every number):
 
-    .venv/bin/python bench/strength_eval.py                   # all four measurements
+    .venv/bin/python bench/strength_eval.py                   # every split, before and after
     .venv/bin/python bench/strength_eval.py --json            # the same numbers as JSON
+    .venv/bin/python bench/strength_eval.py --speed           # sentences per second
+    .venv/bin/python bench/strength_eval.py --try-cue causal "good for"
+                      # what one more cue does to the rules, on the training texts only
     .venv/bin/python bench/strength_eval.py --errors pet:dev correlational causal
-                      # print the sentences of one split with gold → predicted as given
+                      # print the sentences of one development split with gold → predicted
+
+Every split is scored twice: `[rules]`, the cue rules alone (the [learned] table of the
+strength lexicon left out: "before"), and `[rules+model]`, the rules with the learned model
+on top as `claimcheck strength` and `compare` run them ("after"; the model is fitted by
+bench/train_strength.py on the training halves named below, and its own 10-fold
+cross-validated numbers, stored with it, are printed too).
 
 What is measured, and how each set is split (the splits are fixed by an md5 of the text,
 so they never change between runs and never depend on the order of a file):
 
   1. causal_language (Yu et al. 2019; 3,061 PubMed conclusion sentences; labels 0 none,
-     1 causal, 2 conditional causal, 3 correlational). `claim_strength` is a rule set, not a
-     trained model, so "cross-validated" here means: the 10 md5 folds are scored one by one
-     and the mean and spread of their macro-F1 are reported, which shows how much the number
-     moves with the sample. The rules were developed looking at folds 0-6 (`dev`); folds 7-9
-     (`holdout`) were only measured. Both are reported, with per-class F1.
-  2. pet_cls (Wright & Augenstein 2021; 200 press-release and abstract sentences; labels
-     0 none, 1 correlational, 2 conditional causal, 3 direct causal — 1 and 3 are the
-     REVERSE of causal_language's). md5 parity splits it in half: `pet:dev` was used to
-     adjust cues for press-release wording, `pet:report` was not looked at sentence by
-     sentence. Press-release sentences alone are reported too (the held-back target domain).
+     1 causal, 2 conditional causal, 3 correlational). The rules were developed looking at
+     folds 0-6 (`dev`), and the model is fitted on them; folds 7-9 (`holdout`) are only
+     measured. The spread of the rules' macro-F1 over the 10 md5 folds is printed as well
+     (the rules are not trained, so that is a spread, not a cross-validation).
+  2. pet_cls (Wright & Augenstein 2021; 200 sentences; labels 0 none, 1 correlational,
+     2 conditional causal, 3 direct causal — 1 and 3 are the REVERSE of causal_language's).
+     md5 parity splits it in half: `pet:dev` was used to adjust cues and to fit the model,
+     `pet:report` was not. Every pet_cls sentence also stands in causal_language with the
+     same label, so 53 of the report half lie in causal_language's dev folds (the rules saw
+     them; the model is not fitted on them); `pet:report:untouched` is the 52 that lie in the
+     holdout folds, seen by neither. The sentences pet_cls marks "press" read as PubMed
+     abstract sentences, not press releases: `pet:report:press` is no press-release proxy.
   3. InSciOut (100 press-release/abstract pairs; label = sign(press − abstract strength)):
      `compare_strength` on each pair, 3-class macro-F1 and the F1 of `exaggerates`. md5 parity
      of the press text splits the pairs in half: `insciout:dev` was read for press-release
-     wording (its errors listed with --errors insciout:dev), `insciout:report` was not. The
-     strength of each side of the report pairs is scored as well.
+     wording (its errors listed with --errors insciout:dev) and its conclusions may be fitted
+     on, `insciout:report` was not. The strength of each side of the report pairs is scored as
+     well: its press-release conclusions are the only press-release wording measured here.
   4. MISSCI dev (30 arguments about how a claim misrepresents a study): not a score, a look.
      Each argument's claim is compared with its accurate premise (what the study showed), and
      the signals that fire (compare label, CAUSAL_/CERTAINTY_OVERSTATEMENT, a superiority cue,
@@ -44,6 +56,7 @@ import hashlib
 import json
 import statistics
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +74,7 @@ from pipeline.language.strength import (  # noqa: E402
     compare_strength,
     text_strength,
 )
+from pipeline.language.strength_model import strength_model  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval"
 STRENGTHS = ("none", "correlational", "conditional_causal", "causal")
@@ -163,6 +177,64 @@ def pair_part(pair: Pair) -> str:
     return "dev" if fold_of(pair.press, 2) == 0 else "report"
 
 
+# ── what a learned model may be fitted on ───────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training text: its gold label, where it comes from, its cross-validation fold."""
+
+    text: str
+    gold: str
+    origin: str  # "causal_language", "pet_cls", "insciout:press", "insciout:abstract"
+    fold: int
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def reported_texts(data: Path = DATA) -> set[str]:
+    """Every text of a half that is reported, never trained on (normalised for comparison)."""
+    texts = {_key(item.text) for item in causal_language(data) if fold_of(item.text) not in DEV_FOLDS}
+    texts |= {_key(item.text) for item in pet_cls(data) if pet_part(item) == "report"}
+    for pair in insciout(data):
+        if pair_part(pair) == "report":
+            texts |= {_key(pair.press), _key(pair.abstract)}
+    return texts
+
+
+def training_sentences(data: Path = DATA) -> list[Example]:
+    """The sentences a learned model may be fitted on (bench/train_strength.py):
+    causal_language folds 0-6 and pet_cls's dev half, less every text of a reported half
+    (pet_cls's sentences all stand in causal_language too: its report half shares 53 with
+    folds 0-6, its dev half 17 with folds 7-9)."""
+    reported = reported_texts(data)
+    chosen: dict[str, Example] = {}
+    for item in causal_language(data):
+        if fold_of(item.text) in DEV_FOLDS and _key(item.text) not in reported:
+            chosen[_key(item.text)] = Example(item.text, item.gold, "causal_language", fold_of(item.text))
+    for item in pet_cls(data):
+        if pet_part(item) == "dev" and _key(item.text) not in reported:
+            chosen[_key(item.text)] = Example(item.text, item.gold, "pet_cls", fold_of(item.text))
+    return list(chosen.values())
+
+
+def training_pairs(data: Path = DATA) -> list[Pair]:
+    """The InSciOut dev pairs."""
+    return [pair for pair in insciout(data) if pair_part(pair) == "dev"]
+
+
+def pair_texts(pairs: Sequence[Pair]) -> list[Example]:
+    """Each dev pair's two conclusions as training texts, in the fold of the press text."""
+    examples = []
+    for pair in pairs:
+        fold = fold_of(pair.press)
+        examples.append(Example(pair.press, pair.press_gold, "insciout:press", fold))
+        examples.append(Example(pair.abstract, pair.abstract_gold, "insciout:abstract", fold))
+    return examples
+
+
 # ── measuring ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -220,30 +292,46 @@ def missci_look(lexicon: object, data: Path = DATA) -> dict[str, dict[str, int]]
     return {name: dict(counts) for name, counts in sorted(tally.items(), key=lambda kv: -kv[1]["arguments"])}
 
 
-def run(data: Path = DATA) -> dict[str, object]:
-    """Every measurement of the module docstring, as one dictionary."""
-    lexicon = load_settings().lexicon("strength")
+def rules_only(lexicon: Mapping[str, Any]) -> dict[str, Any]:
+    """The strength lexicon without its [learned] table: the cue rules alone ("before")."""
+    return {key: value for key, value in lexicon.items() if key != "learned"}
+
+
+def measure(lexicon: Mapping[str, Any], data: Path = DATA) -> dict[str, object]:
+    """Every split of the module docstring, scored with one lexicon (rules, or rules + model)."""
     cl = causal_language(data)
     pet = pet_cls(data)
     pairs = insciout(data)
-    results: dict[str, object] = {
+    holdout = {item.text for item in cl if fold_of(item.text) not in DEV_FOLDS}
+    report = [p for p in pairs if pair_part(p) == "report"]
+    return {
         "causal_language:dev": strength_scores([i for i in cl if fold_of(i.text) in DEV_FOLDS], lexicon),
-        "causal_language:holdout": strength_scores([i for i in cl if fold_of(i.text) not in DEV_FOLDS], lexicon),
-        "causal_language:10-fold": cross_validated(cl, lexicon),
+        "causal_language:holdout": strength_scores([i for i in cl if i.text in holdout], lexicon),
         "pet:dev": strength_scores([i for i in pet if pet_part(i) == "dev"], lexicon),
         "pet:report": strength_scores([i for i in pet if pet_part(i) == "report"], lexicon),
+        "pet:report:untouched": strength_scores([i for i in pet if pet_part(i) == "report" and i.text in holdout], lexicon),
         "pet:report:press": strength_scores([i for i in pet if pet_part(i) == "report" and i.origin == "press"], lexicon),
-        "pet:all:press": strength_scores([i for i in pet if i.origin == "press"], lexicon),
         "insciout:dev": compare_scores([p for p in pairs if pair_part(p) == "dev"], lexicon),
-        "insciout:report": compare_scores([p for p in pairs if pair_part(p) == "report"], lexicon),
-        "insciout:all": compare_scores(pairs, lexicon),
-        "insciout:report:press": strength_scores(
-            [Item(p.press, p.press_gold) for p in pairs if pair_part(p) == "report"], lexicon, text_strength),
-        "insciout:report:abstract": strength_scores(
-            [Item(p.abstract, p.abstract_gold) for p in pairs if pair_part(p) == "report"], lexicon, text_strength),
+        "insciout:report": compare_scores(report, lexicon),
+        "insciout:report:press": strength_scores([Item(p.press, p.press_gold) for p in report], lexicon, text_strength),
+        "insciout:report:abstract": strength_scores([Item(p.abstract, p.abstract_gold) for p in report], lexicon,
+                                                    text_strength),
+    }
+
+
+def run(data: Path = DATA) -> dict[str, object]:
+    """Every measurement of the module docstring, as one dictionary: each split before (the
+    rules alone) and after (rules + model), the fold spread of the rules, the model's own
+    cross-validated numbers (stored with it by bench/train_strength.py), and the MISSCI look."""
+    lexicon = load_settings().lexicon("strength")
+    model = strength_model(lexicon)
+    return {
+        "rules": measure(rules_only(lexicon), data),
+        "rules+model": measure(lexicon, data) if model is not None else {},
+        "causal_language:10-fold (rules)": cross_validated(causal_language(data), rules_only(lexicon)),
+        "model cross-validated on the training half": dict(model.about.get("cross_validated", {})) if model else {},
         "missci": missci_look(lexicon, data),
     }
-    return results
 
 
 def majority_baseline(scores: Scores) -> tuple[float, float, str]:
@@ -257,64 +345,60 @@ def majority_baseline(scores: Scores) -> tuple[float, float, str]:
     return share, (2 * share / (1 + share)) / len(counts), label
 
 
-# ── choosing a cue on the development splits only ───────────────────────────────────────────
+def speed(lexicon: Mapping[str, Any], data: Path = DATA, rounds: int = 3) -> float:
+    """Sentences per second of `claim_strength` over the causal_language sentences (best of
+    `rounds`), the work of `claimcheck strength` without reading and writing JSON."""
+    texts = [item.text for item in causal_language(data)]
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            claim_strength(text, lexicon)
+        best = min(best, time.perf_counter() - started)
+    return len(texts) / best
 
 
-DEVELOPMENT_SPLITS = ("causal_language:dev", "pet:dev", "insciout:dev")
+def try_cue(table: str, cue: str, data: Path = DATA) -> dict[str, object]:
+    """What adding `cue` to the `table` list of the strength lexicon does to the rules on the
+    training texts only (training_sentences and both sides of the InSciOut dev pairs): how
+    many texts change label, how many of those it puts right and how many it puts wrong, and
+    the macro-F1 before and after. No reported half is read."""
+    lexicon = rules_only(load_settings().lexicon("strength"))
+    name, _, key = table.partition(":")
+    changed = {**lexicon, name: {**lexicon[name], key or "cues": [*lexicon[name][key or "cues"], cue]}}
+    # sentences as `claimcheck strength` reads them, conclusions as `compare` does
+    texts = [(e.text, e.gold, claim_strength) for e in training_sentences(data)]
+    texts += [(e.text, e.gold, text_strength) for e in pair_texts(training_pairs(data))]
+    before = [strength(text, lexicon).label for text, _, strength in texts]
+    after = [strength(text, changed).label for text, _, strength in texts]
+    moved = [(gold, old, new) for (_, gold, _), old, new in zip(texts, before, after) if old != new]
+    gold = [g for _, g, _ in texts]
+    return {"texts": len(texts), "changed": len(moved), "put right": sum(new == g for g, _, new in moved),
+            "put wrong": sum(old == g for g, old, _ in moved),
+            "macro-F1 before": score(gold, before, STRENGTHS).macro_f1, "macro-F1 after": score(gold, after, STRENGTHS).macro_f1}
 
 
-def development_scores(lexicon: Mapping[str, Any], data: Path = DATA) -> dict[str, float]:
-    """Macro-F1 on the development splits alone: all a cue may be chosen on."""
-    return {
-        "causal_language:dev": strength_scores([i for i in causal_language(data) if fold_of(i.text) in DEV_FOLDS],
-                                               lexicon).macro_f1,
-        "pet:dev": strength_scores([i for i in pet_cls(data) if pet_part(i) == "dev"], lexicon).macro_f1,
-        "insciout:dev": compare_scores([p for p in insciout(data) if pair_part(p) == "dev"], lexicon).macro_f1,
-    }
+def _print_scores(name: str, value: Scores) -> None:
+    classes = "  ".join(f"{label} {row['f1']:.3f} (n={row['n']:.0f})" for label, row in value.per_class.items())
+    base_accuracy, base_f1, base_label = majority_baseline(value)
+    print(f"{name:40s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}"
+          f"   (every item {base_label}: accuracy {base_accuracy:.3f}, macro-F1 {base_f1:.3f})")
+    print(f"{'':40s} F1: {classes}")
+    top = ", ".join(f"{k} {v}" for k, v in list(value.confusion.items())[:6])
+    print(f"{'':40s} most confused: {top}")
 
 
-def with_cue(lexicon: Mapping[str, Any], group: str, cue: str) -> dict[str, Any]:
-    """A copy of the strength lexicon with `cue` added to the cues of `group` ("causal", ...)."""
-    section = dict(lexicon[group])
-    section["cues"] = [*section["cues"], cue]
-    return {**lexicon, group: section}
-
-
-def cue_helps(before: Mapping[str, float], after: Mapping[str, float]) -> bool:
-    """The rule a candidate cue is kept by: it raises some development macro-F1 and lowers none
-    (to three decimals, so a change of less than one in a thousand counts as none)."""
-    changes = [round(after[name] - before[name], 3) for name in before]
-    return any(change > 0 for change in changes) and all(change >= 0 for change in changes)
-
-
-def try_cues(group: str, cues: Sequence[str], data: Path = DATA) -> list[tuple[str, dict[str, float], bool]]:
-    """Each candidate cue added alone to `group`: its development macro-F1 changes and whether
-    cue_helps keeps it. Held-out splits are not read."""
-    lexicon = load_settings().lexicon("strength")
-    before = development_scores(lexicon, data)
-    rows = []
-    for cue in cues:
-        after = development_scores(with_cue(lexicon, group, cue), data)
-        rows.append((cue, {name: after[name] - before[name] for name in before}, cue_helps(before, after)))
-    return rows
-
-
-def _print(results: dict[str, object]) -> None:
-    for name, value in results.items():
-        if isinstance(value, Scores):
-            classes = "  ".join(f"{label} {row['f1']:.3f} (n={row['n']:.0f})" for label, row in value.per_class.items())
-            base_accuracy, base_f1, base_label = majority_baseline(value)
-            print(f"{name:28s} n={value.n:<5d} accuracy {value.accuracy:.3f}  macro-F1 {value.macro_f1:.3f}"
-                  f"   (every item {base_label}: accuracy {base_accuracy:.3f}, macro-F1 {base_f1:.3f})")
-            print(f"{'':28s} F1: {classes}")
-            top = ", ".join(f"{k} {v}" for k, v in list(value.confusion.items())[:6])
-            print(f"{'':28s} most confused: {top}")
-        elif name == "missci":
-            print("missci (claim vs accurate premise; per fallacy class, how many arguments and which signals fire):")
-            for fallacy, counts in value.items():  # type: ignore[union-attr]
-                print(f"  {fallacy:32s} {counts}")
-        else:
-            print(f"{name:28s} " + "  ".join(f"{k} {v:.3f}" for k, v in value.items()))  # type: ignore[union-attr]
+def _print(results: dict[str, Any]) -> None:
+    for split in results["rules"]:
+        for predictor in ("rules", "rules+model"):
+            if split in results[predictor]:
+                _print_scores(f"{split} [{predictor}]", results[predictor][split])
+    for name in ("causal_language:10-fold (rules)", "model cross-validated on the training half"):
+        print(f"{name:40s} " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                          for k, v in results[name].items()))
+    print("missci (claim vs accurate premise; per fallacy class, how many arguments and which signals fire):")
+    for fallacy, counts in results["missci"].items():
+        print(f"  {fallacy:32s} {counts}")
 
 
 def _errors(split: str, gold: str, predicted: str) -> None:
@@ -328,8 +412,8 @@ def _errors(split: str, gold: str, predicted: str) -> None:
                 print(f"press {pair.press_gold} → {found.claim.label} [{found.claim.cue}] {pair.press}")
                 print(f"  abstract {pair.abstract_gold} → {found.source.label} [{found.source.cue}] {pair.abstract}")
         return
-    if split.startswith("pet:"):
-        items = [i for i in pet_cls() if pet_part(i) == split.split(":")[1]]
+    if split == "pet:dev":
+        items = [i for i in pet_cls() if pet_part(i) == "dev"]
     elif split == "causal_language:dev":
         items = [i for i in causal_language() if fold_of(i.text) in DEV_FOLDS]
     else:
@@ -344,27 +428,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: print every measurement (or JSON), or list one development split's errors."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument("--speed", action="store_true", help="sentences per second, rules alone and rules + model")
+    parser.add_argument("--try-cue", nargs=2, action="append", metavar=("TABLE", "CUE"),
+                        help="what adding CUE to the lexicon list TABLE (e.g. causal) does on the training texts")
     parser.add_argument("--errors", nargs=3, metavar=("SPLIT", "GOLD", "PREDICTED"),
                         help="list development items (pet:dev, causal_language:dev, or insciout:dev with "
                              "same/exaggerates/downplays) with this confusion")
-    parser.add_argument("--try-cues", nargs="+", metavar=("GROUP", "CUE"),
-                        help="measure candidate cues of a lexicon group (e.g. causal 'cause of') on the "
-                             "development splits only, and say which the rule keeps")
     args = parser.parse_args(argv)
-    if args.try_cues:
-        group, *cues = args.try_cues
-        for cue, changes, kept in try_cues(group, cues):
-            shown = "  ".join(f"{name} {change:+.3f}" for name, change in changes.items())
-            print(f"{cue!r:24} {shown}  -> {'keep' if kept else 'leave out'}")
-        return 0
     if args.errors:
         _errors(*args.errors)
         return 0
+    if args.try_cue:
+        for table, cue in args.try_cue:
+            found = try_cue(table, cue)
+            print(f"{table} += {cue!r}: " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                     for k, v in found.items()))
+        return 0
+    if args.speed:
+        lexicon = load_settings().lexicon("strength")
+        print(f"rules alone   {speed(rules_only(lexicon)):.0f} sentences/s")
+        print(f"rules + model {speed(lexicon):.0f} sentences/s")
+        return 0
     results = run()
     if args.json:
-        print(json.dumps({k: ({**v.__dict__, "majority_baseline": dict(zip(("accuracy", "macro_f1", "label"),
-                                                                            majority_baseline(v)))}
-                              if isinstance(v, Scores) else v) for k, v in results.items()}, indent=1))
+        print(json.dumps(results, indent=1, default=lambda value: {
+            **value.__dict__, "majority_baseline": dict(zip(("accuracy", "macro_f1", "label"), majority_baseline(value)))}))
     else:
         _print(results)
     return 0

@@ -151,6 +151,10 @@ class AssessSettings:
     causal_designs: tuple[str, ...] = ("randomized_trial", "systematic_review", "meta_analysis")
     negation_reach: int = 5
     flag_gates: str = "models/flag_gates.json"
+    partial_at_most: tuple[str, ...] = (
+        "CAUSAL_OVERSTATEMENT", "CERTAINTY_OVERSTATEMENT", "GENERALIZATION", "MISATTRIBUTION",
+    )
+    unsupported_at_most: tuple[str, ...] = ("MISQUOTE",)
 
 
 @dataclass(frozen=True, slots=True)

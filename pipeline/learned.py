@@ -7,6 +7,10 @@ and bias (one row per class for a multi-class model), and how it was trained (co
 data split, metrics). Applying one is a dot product, so the runtime needs no scikit-learn
 and a reviewer can read which feature pushes which way.
 
+A `SparseModel` (the claim-strength model, bench/train_strength.py) is the same kind of
+model over many named 0/1 features of which a text has few (word pairs, cue names): its file
+lists only the features that carry weight, each with one weight per class, and a text's score
+is the sum over the features it has. Its `about` lists the strongest features of each class.
 Several small models that share one feature list (the flag gates, one per flag code) may be
 stored in one file: {"about": {...}, "models": {name: model}} (`load_model_set`).
 
@@ -66,10 +70,7 @@ class LinearModel:
             positive = _sigmoid(scores[0])
             return {self.classes[-1]: positive, self.classes[0]: 1 - positive} if len(self.classes) == 2 \
                 else {self.classes[0]: positive}
-        top = max(scores)
-        exps = [math.exp(score - top) for score in scores]
-        total = sum(exps)
-        return {label: value / total for label, value in zip(self.classes, exps)}
+        return _softmax(self.classes, scores)
 
     def to_json(self) -> dict[str, Any]:
         """The model as the JSON object it is stored as."""
@@ -77,6 +78,13 @@ class LinearModel:
                 "mean": list(self.mean), "scale": list(self.scale),
                 "weights": [dict(zip(self.features, row)) for row in self.weights],
                 "bias": list(self.bias), "about": dict(self.about)}
+
+
+def _softmax(classes: Sequence[str], scores: Sequence[float]) -> dict[str, float]:
+    top = max(scores)
+    exps = [math.exp(score - top) for score in scores]
+    total = sum(exps)
+    return {label: value / total for label, value in zip(classes, exps)}
 
 
 def _sigmoid(value: float) -> float:
@@ -133,19 +141,19 @@ def _resolve(path: str) -> Path:
 
 @lru_cache(maxsize=16)
 def _load(path: str) -> LinearModel:
-    return model_from_json(_read(path), path)
+    return model_from_json(_read_json(path), path)
 
 
 @lru_cache(maxsize=16)
 def _load_set(path: str) -> Mapping[str, LinearModel]:
-    data = _read(path)
+    data = _read_json(path)
     models = data.get("models") if isinstance(data, dict) else None
     if not isinstance(models, dict):
         raise ConfigError("model set file has no \"models\" object", path=path)
     return {str(name): model_from_json(model, f"{path}: {name}") for name, model in models.items()}
 
 
-def _read(path: str) -> Any:
+def _read_json(path: str) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
@@ -153,3 +161,59 @@ def _read(path: str) -> Any:
         raise ConfigError("model file not found", path=path) from None
     except (OSError, json.JSONDecodeError) as error:
         raise ConfigError(f"cannot read model file: {error}", path=path) from None
+
+
+@dataclass(frozen=True)
+class SparseModel:
+    """A multinomial logistic model over named features that are mostly absent.
+
+    `weights[f]` holds feature f's weight for each class (in `classes` order); a feature the
+    model does not list weighs nothing. Features are not standardised (they are 0/1).
+    """
+
+    name: str
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+    about: Mapping[str, Any]
+
+    def scores(self, features: Mapping[str, float]) -> list[float]:
+        """The linear score of each class for one text's {feature: value}."""
+        totals = list(self.bias)
+        for name, value in features.items():
+            row = self.weights.get(name)
+            if row is not None:
+                for index, weight in enumerate(row):
+                    totals[index] += weight * value
+        return totals
+
+    def probabilities(self, features: Mapping[str, float]) -> dict[str, float]:
+        """{class: probability} for one text's {feature: value}."""
+        return _softmax(self.classes, self.scores(features))
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as the JSON object it is stored as (features sorted by name)."""
+        return {"name": self.name, "kind": "sparse", "classes": list(self.classes), "bias": list(self.bias),
+                "about": dict(self.about), "weights": {name: list(self.weights[name]) for name in sorted(self.weights)}}
+
+
+def sparse_model_from_json(data: Mapping[str, Any], where: str = "") -> SparseModel:
+    """A SparseModel from its stored JSON object; a ConfigError names what is wrong."""
+    try:
+        classes = tuple(str(c) for c in data["classes"])
+        bias = tuple(float(v) for v in data["bias"])
+        weights = {str(name): tuple(float(w) for w in row) for name, row in data["weights"].items()}
+        model = SparseModel(str(data.get("name", where)), classes, bias, weights, dict(data.get("about", {})))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(f"malformed model file: {error!r}", path=where) from None
+    if data.get("kind") != "sparse" or len(bias) != len(classes) or any(len(row) != len(classes) for row in weights.values()):
+        raise ConfigError("not a sparse model file, or its sizes do not agree with its classes", path=where)
+    return model
+
+
+@lru_cache(maxsize=8)
+def load_sparse_model(path: str) -> SparseModel:
+    """The sparse model stored at `path` (relative to the package configs/ unless absolute),
+    read once per path (the strength model is asked for once per sentence)."""
+    resolved = str(_resolve(path))
+    return sparse_model_from_json(_read_json(resolved), resolved)

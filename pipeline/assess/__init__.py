@@ -11,10 +11,13 @@ contract code, a severity, a message in an editor's words and the passage it res
     scope        GENERALIZATION, COMMERCIAL_ONLY
     exact_words  MISQUOTE, NUMBER_MISMATCH
     attribution  MISATTRIBUTION
+    ceiling      the verdict a claim keeps once its flags are known (one that says more
+                 than its sources is not `supported`)
 """
 
 from __future__ import annotations
 
 from .assessor import assess_claims
+from .ceiling import verdicts_after_flags
 
-__all__ = ["assess_claims"]
+__all__ = ["assess_claims", "verdicts_after_flags"]

@@ -29,21 +29,39 @@ and ":", so "...; X and Y both recommend Z" is judged on "X and Y both recommend
 against that source's passages alone with match's `judge_passages`; anything less than
 partial support is a MISATTRIBUTION naming the outlet. A clause that is mostly a quotation
 ("X describes it as '...'") is left to MISQUOTE, which checks the quoted words themselves.
-(Name finding: outlets.)
+Whom the statement speaks of: a sentence that hands a statement to a source (an attribution
+frame, a named outlet, or a body described and a verb of saying: "the ministry's food office
+echoes this, saying that ...") and speaks in it of particular groups of people ("lifeguards
+and ski instructors") none of which its readable cited sources mention, in any words, has
+them say what they never said: MISATTRIBUTION (medium). A source names a group when it uses
+the word, a synonym (WordNet or the synonym lexicon), the activity the group is named after
+("people who smoke" for "smokers") or, for "people with X", the condition X. Groups that
+mean anyone ("people", "adults") do not count; a cited source that could not be read may mention them, so nothing is said then.
+A body described rather than named ("the charity cautions that ...") is checked by its kind
+(attribution [body_kinds]): when every cited source is of a known institutional kind and none
+is of the described body's kind, the claim hands the statement to someone it does not cite:
+MISATTRIBUTION (medium). A cited news page, blog or page of unknown kind may be passing the
+body's words on, and a source that could not be read may be the body: nothing is said then.
+(Name finding: outlets; groups of people: assess.people.)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..language.cues import initials, reference_parts, squash
+from ..language.cues import TermAnalyzer, cue_set, initials, reference_parts, squash, term_analyzer, tokenize
 from ..language.domains import address_names_site
-from ..language.outlets import Mention, author_surnames, named_outlets, source_names
+from ..language.lexical import lexical_database
+from ..language.outlets import Mention, attribution_frames, author_surnames, named_outlets, source_names
+from ..language.text import stem
 from ..match.matcher import judge_passages
 from ..records import Flag, Source
 from .context import ClaimContext, cite
+from .people import Group, groups_named
 
 
 def _names_of(source: Source, context: ClaimContext) -> frozenset[str]:
@@ -136,7 +154,143 @@ def _clause_of(text: str, mention: Mention) -> str:
     return text
 
 
+def unmentioned_groups(context: ClaimContext) -> list[Flag]:
+    """MISATTRIBUTION for a statement handed to a source that speaks of groups of people the
+    source never mentions (see the module docstring)."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("attribution")
+    if not context.readable or context.unreadable_ids or not _hands_over(text, lexicon):
+        return []
+    if context.judgement.verdict not in ("supported", "partially_supported"):
+        return []  # nothing of the claim is in its sources: UNSUPPORTED says so
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    # Groups spoken of are plural ("lifeguards"); "any doctor", "a nurse" name someone acting.
+    named = [group for group in groups_named(text, context)
+             if not group.general and _plural(_head_token(group, analyzer).word)]
+    groups = [group for group in named if not group.general_head]
+    if not groups:
+        return []
+    database = lexical_database(context.settings)
+    words: set[str] = set()
+    for source in context.readable:
+        for token in tokenize(f"{source.title} {source.text}"):
+            words.update((token.word, token.stem, analyzer.key(token.stem)))
+    if any(group.general_head and group.narrowing <= words for group in named):
+        return []  # "people with diabetes": the source speaks of diabetes
+    for group in groups:
+        head = _head_token(group, analyzer)
+        said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word)}
+        if said & words or _narrowing_said(group, words):
+            return []  # the source speaks of at least one of them
+    named = " and ".join(f'"{group.phrase}"' for group in groups[:3])
+    sources = cite([source.id for source in context.readable])
+    return [context.flag("MISATTRIBUTION", "medium",
+                         f"The claim has {sources} speak of {named}, but {'it never mentions' if len(context.readable) == 1 else 'none of them mentions'} "
+                         f"{'them' if len(groups) > 1 else 'it'}.",
+                         context.backing[0] if context.backing else None)]
+
+
+def _plural(word: str) -> bool:
+    """Whether a noun for people is plural ("runners", "women", "children")."""
+    return (word.endswith("s") and not word.endswith("ss")) or word.endswith("men") or word in ("children", "people")
+
+
+def _narrowing_said(group: Group, words: set[str]) -> bool:
+    """Whether a source gives the words that narrow a group ("health care" of "health care
+    workers", also written "healthcare"): it speaks of the same people in its own words
+    ("health care personnel")."""
+    if not group.narrowing:
+        return False
+    return group.narrowing <= words or "".join(sorted(group.narrowing)) in words or any(
+        "".join(order) in words for order in _orders(group.phrase, group.narrowing))
+
+
+def _orders(phrase: str, narrowing: frozenset[str]) -> list[tuple[str, ...]]:
+    """The narrowing words of a phrase as written, in order (to join "health" "care")."""
+    written = tuple(token.word for token in tokenize(phrase) if token.stem in narrowing or token.word in narrowing)
+    return [written] if len(written) > 1 else []
+
+
+def _activity(noun: str) -> set[str]:
+    """The stems of the activity a noun for people is named after ("smokers" → "smoke",
+    "runners" → "run", "cyclists" → "cycl"): a source may say "people who smoke"."""
+    word = noun[:-1] if noun.endswith("s") else noun
+    for suffix in ("er", "ist"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            root = word[: -len(suffix)]
+            candidates = {root, root + "e"}
+            if len(root) > 2 and root[-1] == root[-2]:
+                candidates.add(root[:-1])  # "runn" → "run"
+            return {stem(candidate) for candidate in candidates}
+    return set()
+
+
+def _head_token(group: Group, analyzer: TermAnalyzer) -> Any:
+    """The token of a group's phrase that names the people ("instructors" in "ski instructors",
+    "people" in "people with asthma")."""
+    tokens = tokenize(group.phrase)
+    return next((token for token in reversed(tokens) if analyzer.key(token.stem) in group.head), tokens[-1])
+
+
+def _hands_over(text: str, lexicon: Mapping[str, Any]) -> bool:
+    """Whether the sentence hands its statement to a source: an attribution frame, a named
+    outlet, or a body described and a verb of saying after it (attribution [reported_speech])."""
+    if attribution_frames(text, lexicon) or named_outlets(text, lexicon):
+        return True
+    verbs = cue_set(lexicon, "reported_speech:verbs").find(text)
+    nouns = cue_set(lexicon, "frame_nouns").find(text)
+    return any(noun.end <= verb.start for noun in nouns for verb in verbs)
+
+
+def described_body(context: ClaimContext) -> list[Flag]:
+    """MISATTRIBUTION for a statement handed to a body described by its kind ("the charity")
+    while no cited source is of that kind (see the module docstring)."""
+    text = context.claim.text
+    lexicon = context.settings.lexicon("attribution")
+    table = lexicon.get("body_kinds", {})
+    if not table or context.unreadable_ids or not context.readable:
+        return []
+    kinds = {source.kind for source in context.readable}
+    if kinds & _PASSING_ON:
+        return []
+    spans = _speaker_spans(text, lexicon)
+    described = [hit for hit in cue_set(table, *table).find(text)
+                 if any(start <= hit.start < end for start, end in spans)
+                 and not (hit.first_token > 0 and text[hit.start].isupper())]  # a capital: part of a name
+    if not described or any(hit.group in kinds for hit in described):
+        return []
+    hit = described[0]
+    sources = ", ".join(f"[{source.id}] is {_KIND_WORDS.get(source.kind, source.kind)}" for source in context.readable)
+    return [context.flag("MISATTRIBUTION", "medium",
+                         f'The claim hands this to a {hit.surface.lower()}, but none of its cited sources is one ({sources}).',
+                         context.backing[0] if context.backing else None)]
+
+
+# Source kinds that pass on what others say: a body's words cited through them are no misattribution.
+_PASSING_ON = frozenset({"health_media", "blog", "unknown"})
+_KIND_WORDS = {"peer_reviewed": "a research paper", "government": "a government page",
+               "professional_body": "a professional body's page", "nonprofit": "a charity's page",
+               "clinic": "a clinic's page", "commercial": "a seller's page"}
+
+
+def _speaker_spans(text: str, lexicon: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """The parts of a sentence that say who speaks: its attribution frames, and the words
+    before a verb of reported speech ("The ministry's food office echoes this,")."""
+    spans = list(attribution_frames(text, lexicon))
+    verbs = cue_set(lexicon, "reported_speech:verbs").find(text)
+    if verbs:
+        spans.append((0, verbs[0].start))
+    return spans
+
+
 def misattribution(context: ClaimContext) -> list[Flag]:
+    """Named outlets that are not cited, or whose cited source does not say the claim; a body
+    described by a kind no cited source has; and a statement handed to a source that speaks
+    of people the source never mentions."""
+    return _misnamed(context) or described_body(context) or unmentioned_groups(context)
+
+
+def _misnamed(context: ClaimContext) -> list[Flag]:
     """Named outlets that are not cited, or whose cited source does not say the claim."""
     known = frozenset().union(*(_names_of(source, context) | author_surnames(source)
                                 for source in context.sources.values()))

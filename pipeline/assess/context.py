@@ -8,13 +8,14 @@ evidence and its cited sources so none of them re-derives it differently.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..config import Settings
 from ..ingest.carryover import back_reference, compile_carry_cues
 from ..language.cues import cue_set
 from ..language.numbers import Quantity, read_quantities
+from ..language.strength import Strength, claim_strength
 from ..records import (
     Claim,
     Evidence,
@@ -25,6 +26,7 @@ from ..records import (
     Severity,
     Source,
 )
+from .people import causative_cue
 
 
 # Plain names of study designs for messages ("cross_sectional" → "cross-sectional study").
@@ -66,6 +68,19 @@ class ClaimContext:
         opening = cue_set(self.settings.lexicon("population"), "anaphora").find(text)
         return (bool(self.claim.inherited) or bool(opening and opening[0].first_token == 0)
                 or back_reference(text, compile_carry_cues(self.settings.lexicon("carry_over"))) is not None)
+
+    @cached_property
+    def strength(self) -> Strength:
+        """How strongly the claim states a relationship (language.strength), read once; a
+        cause stated by the state it leaves people in ("is making teenagers anxious",
+        assess.people.causative_cue) is causal too, though no verb of the lexicon says it."""
+        found = claim_strength(self.claim.text, self.settings.lexicon("strength"))
+        if found.label != "none":
+            return found
+        span = causative_cue(self.claim.text, self.settings)
+        if span is None:
+            return found
+        return replace(found, label="causal", cue=self.claim.text[span[0] : span[1]], cue_start=span[0])
 
     @cached_property
     def readable(self) -> tuple[Source, ...]:

@@ -124,8 +124,8 @@ def number_mismatch(context: ClaimContext) -> list[Flag]:
     # A cited source that could not be read may give the claim's number: the difference is
     # still worth a look, but it is no longer certain the claim misstates its sources.
     unread = context.unreadable_ids
-    for quantity, other, index in number_disagreements(quantities, [p.text for p in nearby], everywhere,
-                                                        context.settings):
+    for quantity, other, index in number_disagreements(context.claim.text, quantities, [p.text for p in nearby],
+                                                        everywhere, context.settings):
         passage = nearby[index]
         severity = "medium" if quantity.kind == "year" or unread else "high"
         said, given = _as_written(context.claim.text, quantity), _as_written(passage.text, other)

@@ -17,13 +17,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..language.cues import Term, cue_set, term_analyzer, tokenize
+from ..language.cues import Term, TermAnalyzer, cue_set, term_analyzer, tokenize
 from ..language.strength import claim_strength
 from ..language.text import STOPWORDS
-from ..match.retrieval import covered
-from ..records import Evidence, Flag
+from ..match.retrieval import covered, with_synonyms
+from ..records import Evidence, Flag, Source
 from .context import ClaimContext, cite
-from .wording import distances_itself, inside_quotes
+from .people import Group, StatedLimit, groups_named, stated_limits, states_a_limit
+from .wording import distances_itself, inside_quotes, reports_an_observation
 
 # Words before a group noun that may describe it ("retired", "older", "pregnant").
 _DESCRIBING_WORDS = 2
@@ -130,16 +131,20 @@ def generalization(context: ClaimContext) -> list[Flag]:
     """Evidence about a restricted group stated of people in general (see module docstring)."""
     if not context.backing:
         return []
-    # Only a claim that states a finding can widen it: a relationship stated by an explicit
-    # cause or association cue (not a mere "more"/"differences").
-    strength = claim_strength(context.claim.text, context.settings.lexicon("strength"))
-    stated = cue_set(context.settings.lexicon("strength"), "causal", "correlational").find(context.claim.text)
-    if strength.label == "none" or not stated:
-        return []
+    # Only a claim that states a finding can widen it: a cause, or an association stated by an
+    # explicit cue (not a mere "more"/"differences").
+    strength = context.strength
+    stated = strength.label in ("causal", "conditional_causal") or (
+        strength.label == "correlational"
+        and bool(cue_set(context.settings.lexicon("strength"), "correlational").find(context.claim.text)))
+    if not stated or distances_itself(context.claim.text, context.settings.lexicon("superiority")):
+        return []  # "it cannot show whether short sleep causes low mood" states no finding
     if _within_the_study(context):
         return []  # "In that trial, ...", "across five trials in marathon runners, ...": its own scope
-    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
-    claim_keys = analyzer.term_keys(context.claim.text)
+    beyond = beyond_stated_limits(context)
+    if beyond is not None:
+        return [beyond]
+    claim_keys = keys_with_synonyms(context.claim.text, context)
     lexicon = context.settings.lexicon("population")
     qualified = bool(cue_set(lexicon, "qualifiers").find(context.claim.text))
     claim_nonhuman = any(group.nonhuman for group in populations(context.claim.text, context))
@@ -161,7 +166,11 @@ def generalization(context: ClaimContext) -> list[Flag]:
             # other findings' groups.
             own = _names_the_passage_group(context, passage.text)
             places.append((passage.text if own else passage.context or passage.text, "passage"))
-        groups = [(group, where) for text, where in places for group in populations(text, context)]
+        # Groups a study names as ones its findings may not reach ("whether these findings
+        # apply to women is unknown") are not its sample.
+        excluded = [group.phrase.lower() for limit in stated_limits(source, context) for group in limit.excluded]
+        groups = [(group, where) for text, where in places for group in populations(text, context)
+                  if not any(group.phrase.lower() in phrase for phrase in excluded)]
         nonhuman = [d for d in source.study_designs if d in context.settings.assess.nonhuman_designs]
         if nonhuman and not claim_nonhuman and not any(group.nonhuman for group, _ in groups):
             # An animal or cell study whose passages never say "mice": its design says it.
@@ -203,6 +212,17 @@ def generalization(context: ClaimContext) -> list[Flag]:
         f"does not say so{absent}.", row)]
 
 
+def keys_with_synonyms(text: str, context: ClaimContext) -> frozenset[str]:
+    """The term keys of `text` and of its words' WordNet synonyms (match.retrieval's
+    `with_synonyms`): "teenagers" names the group a source calls "adolescents"."""
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    keys = set(analyzer.term_keys(text))
+    if context.settings.match.wordnet_synonyms:
+        for term in with_synonyms(analyzer.terms(text), context.settings):
+            keys.update(term.alternates)
+    return frozenset(keys)
+
+
 def _within_the_study(context: ClaimContext) -> bool:
     """Whether the claim reports its study in the study's own population:
     it refers back to the study ("The effect was modest", "In that trial, ...", "the same
@@ -213,6 +233,51 @@ def _within_the_study(context: ClaimContext) -> bool:
     lexicon = context.settings.lexicon("population")
     names_group = bool(populations(text, context)) or bool(cue_set(lexicon, "general").find(text))
     return context.refers_back and not names_group
+
+
+def beyond_stated_limits(context: ClaimContext) -> Flag | None:
+    """GENERALIZATION from a cited study's own words on whom its findings reach
+    (assess.people.stated_limits): the claim names a group the study says they may not reach
+    ("whether the results hold for people with asthma is unknown"), or the claim
+    states a rule (not what the study observed) and names no particular group of people while
+    the study says its people were a particular group ("limited to trained sprinters", "should
+    not be extrapolated to people who do not work night shifts"). A study of
+    adults that "may not apply to children" says nothing against a claim about adults."""
+    if states_a_limit(context.claim.text, context):
+        return None  # "... though whether it holds for women is unknown": the claim keeps the limit
+    analyzer = term_analyzer(context.settings.lexicon("synonyms"))
+    named = groups_named(context.claim.text, context)
+    # The words of the groups the claim speaks of (not of who says it: "researchers found").
+    claim_keys = frozenset().union(*(keys_with_synonyms(group.phrase, context) for group in named))
+    particular = [group for group in named if not group.general] + populations(context.claim.text, context)
+    rule = not reports_an_observation(context.strength, context.settings.lexicon("observation"))
+    for row in context.best_per_source():
+        source = context.sources.get(row.source_id)
+        if source is None or source.kind != "peer_reviewed":
+            continue  # a guide's "several studies only included ..." speaks of others' studies
+        limits = stated_limits(source, context)
+        for limit in limits:
+            named = next((group for group in limit.excluded if group.named_by(claim_keys)
+                          and not _reports_on(source, group, limits, analyzer)), None)
+            if named is not None:
+                return Flag(context.claim.id, "GENERALIZATION", "medium",
+                            f'The claim speaks of "{named.phrase}", but [{source.id}] says its findings may not '
+                            f'reach them: "{limit.passage.text}"', source.id, limit.passage.id, limit.passage.text)
+        excluding = next((limit for limit in limits if limit.particular_sample), None)
+        if excluding is not None and rule and not particular and not study_groups(context.claim.text, context):
+            return Flag(context.claim.id, "GENERALIZATION", "medium",
+                        f'The claim says it of people in general, but [{source.id}] says its findings may not reach '
+                        f'beyond the people it studied: "{excluding.passage.text}"', source.id,
+                        excluding.passage.id, excluding.passage.text)
+    return None
+
+
+def _reports_on(source: Source, group: Group, limits: tuple[StatedLimit, ...], analyzer: TermAnalyzer) -> bool:
+    """Whether `source` names `group` outside its statements of limits: a study that reports
+    a result in that group ("among participants taking insulin, ...") is no extrapolation."""
+    in_limits = {limit.passage.id for limit in limits}
+    return any(group.named_by(analyzer.term_keys(passage.text))
+               for passage in source.passages if passage.id not in in_limits)
 
 
 def _names_the_passage_group(context: ClaimContext, sentence: str) -> bool:

@@ -121,7 +121,7 @@ def causal_overstatement(context: ClaimContext) -> list[Flag]:
     """Causal wording in the claim for evidence that is correlational or observational (see
     the module docstring). The flag points at the passage that carries the association cue."""
     text = context.claim.text
-    claim = _strength(context, text)
+    claim = context.strength
     if claim.label not in ("causal", "conditional_causal"):
         return []
     if claim.negated:
@@ -181,7 +181,7 @@ def certainty_overstatement(context: ClaimContext) -> list[Flag]:
     if distances_itself(text, context.settings.lexicon("superiority")) or (
             absence_cue(text, context.settings.lexicon("absence")) is not None):
         return []
-    claim = _strength(context, text)
+    claim = context.strength
     best = context.backing[0] if context.backing else None
     passage_text = context.passage_text(best) if best else ""
     absolutes = _unnegated(context, text, "absolutes")

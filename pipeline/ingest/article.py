@@ -122,7 +122,7 @@ def parse_article(raw: bytes, *, location: str, media_type: str, settings: Setti
             f"the article is too large ({len(raw):,} bytes; the limit is {settings.ingest.max_bytes:,})",
             location=location,
         )
-    cues = compile_cues(settings.lexicon("claim_types"))
+    cues = compile_cues(settings.lexicon("claim_types"), settings.lexicon("numbers"))
     structure = settings.lexicon("ingest_structure")
     if media_type == "docx":
         from .docx_layout import (

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
+from ..language.numbers import COUNT, MEASURE, PROPORTION, read_quantities
 from ..language.text import normalize, stem, words
 
-# A number as a fact carries a digit; spelled-out quantities are in the lexicon's phrases.
+# A number as a fact: a digit, or a quantity written in words ("nine hours a day", "nearly
+# half of adults", "one in three women"; read by language.numbers).
 _DIGIT = re.compile(r"\d")
+_FACT_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
 # Acronyms and names inside a sentence ("the WHO", "Healthline notes").
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -52,10 +55,13 @@ class ClaimCues:
     check_phrases: re.Pattern[str]
     attribution_verbs: frozenset[str]
     generic_subjects: frozenset[str]
+    numbers: Mapping[str, Any]  # the numbers lexicon, to read quantities written in words
 
 
-def compile_cues(lexicon: Mapping[str, Any]) -> ClaimCues:
-    """Compile the claim_types lexicon; a missing list or a bad pattern is a ConfigError."""
+def compile_cues(lexicon: Mapping[str, Any], numbers: Mapping[str, Any] | None = None) -> ClaimCues:
+    """Compile the claim_types lexicon (and take the numbers lexicon, which reads quantities
+    written in words; without it only digits count); a missing list or a bad pattern is a
+    ConfigError."""
     try:
         meta, chrome, advice = lexicon["meta"], lexicon["chrome"], lexicon["advice"]
         question, check = lexicon["question"], lexicon["check_worthy"]
@@ -86,6 +92,7 @@ def compile_cues(lexicon: Mapping[str, Any]) -> ClaimCues:
             check_phrases=_phrase_pattern(check["phrases"]),
             attribution_verbs=_lower_set(check["attribution_verbs"]),
             generic_subjects=_lower_set(check["generic_subjects"]),
+            numbers=numbers or {},
         )
     except KeyError as missing:
         raise ConfigError(f"lexicon claim_types lacks {missing}") from None
@@ -192,11 +199,14 @@ def is_advice(sentence: str, cues: ClaimCues) -> bool:
 
 
 def is_check_worthy(sentence: str, cues: ClaimCues) -> bool:
-    """Whether an uncited sentence states something a fact-checker must verify: a number,
-    a health effect or outcome, a study finding, or what a named outlet or body says."""
+    """Whether an uncited sentence states something a fact-checker must verify: a number
+    (in digits, or a quantity in words: "nine hours a day", "nearly half of adults"), a
+    health effect or outcome, a study finding, or what a named outlet or body says."""
     plain = normalize(sentence)
     lowered = plain.lower()
     if _DIGIT.search(plain) or cues.check_phrases.search(lowered):
+        return True
+    if cues.numbers and any(quantity.kind in _FACT_KINDS for quantity in read_quantities(plain, cues.numbers)):
         return True
     stems = {stem(word) for word in words(lowered)}
     if stems & cues.effect_stems or stems & cues.study_stems:

@@ -187,6 +187,31 @@ def cue_set(lexicon: Mapping[str, Any], *tables: str) -> CueSet:
     return compiled
 
 
+# ── clauses ───────────────────────────────────────────────────────────────────────────────
+
+_CLAUSE_BREAK = frozenset(",;:.()!?")
+_REACH = 3
+
+
+def clause_words(text: str, tokens: Sequence[Any], position: int, step: int, skip: set[int],
+                 reach: int = _REACH) -> list[int]:
+    """Up to `reach` content-word positions from `position` in direction `step`, stopping at
+    a clause break."""
+    found: list[int] = []
+    current = position
+    while len(found) < reach:
+        following = current + step
+        if not 0 <= following < len(tokens):
+            break
+        left, right = sorted((tokens[current], tokens[following]), key=lambda token: token.start)
+        if _CLAUSE_BREAK.intersection(text[left.end : right.start]):
+            break
+        current = following
+        if following not in skip and tokens[following].word not in STOPWORDS:
+            found.append(following)
+    return found
+
+
 # ── content terms with synonyms and abbreviations ─────────────────────────────────────────
 
 
@@ -268,7 +293,7 @@ def _terms_cached(analyzer: TermAnalyzer, text: str) -> tuple[Term, ...]:
     while index < len(tokens):
         # Multi-word synonyms ("making out") become one term of their group; looked for
         # before function words are dropped, since they may contain one ("out").
-        phrase = _phrase_at(analyzer, tokens, index)
+        phrase = phrase_at(analyzer, tokens, index)
         if phrase is not None:
             length, key = phrase
             pieces = tokens[index : index + length]
@@ -294,7 +319,8 @@ def _terms_cached(analyzer: TermAnalyzer, text: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _phrase_at(analyzer: TermAnalyzer, tokens: Sequence[Token], index: int) -> tuple[int, str] | None:
+def phrase_at(analyzer: TermAnalyzer, tokens: Sequence[Token], index: int) -> tuple[int, str] | None:
+    """(its length in tokens, its group key) of the multi-word synonym starting at `index`, or None."""
     for stems, key in analyzer._phrases.get(tokens[index].stem, ()):
         end = index + len(stems)
         if end <= len(tokens) and all(tokens[index + i].stem == s for i, s in enumerate(stems)):

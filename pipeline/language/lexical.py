@@ -17,6 +17,10 @@ so the tables keep only each word's frequent senses (WordNet orders senses by fr
     antonyms(stem)   stems of its direct antonyms ("rais" → "lower", "widen" → "narrow")
     hypernyms(stem)  stems one or two levels above its first sense ("kid" → "juvenil", "person")
     opposed(a, b)    whether two stems are antonyms
+    is_person(word)  whether a noun's most frequent sense is a kind of person, however far
+                     below "person" ("runners", "undergraduates", "women"; not "marathon").
+                     Asked of whole lower-case words, not stems: an agent noun's stem is often
+                     another word's ("officer" and "office" are both "offic"). Read on first ask.
 """
 
 from __future__ import annotations
@@ -36,12 +40,13 @@ class LexicalDatabase:
 
     def __init__(self, synonym_rows: Mapping[str, str], antonym_pairs: Iterable[tuple[str, str]],
                  hypernym_rows: Iterable[tuple[str, Sequence[str]]] | Callable[[], Iterable[tuple[str, Sequence[str]]]]
-                 = ()) -> None:
+                 = (), people: Iterable[str] | Callable[[], Iterable[str]] = ()) -> None:
         """Tables of word stems (the tables are written in stems, so loading stems nothing):
         `synonym_rows` maps a stem to its synonyms' stems, tab-separated (split on first ask);
         `antonym_pairs` are the pairs that reverse what a sentence says (verbs, adjectives,
         adverbs). `hypernym_rows` may be a function giving them, called on the first question
-        about hypernyms (a run that asks none never reads that table)."""
+        about hypernyms (a run that asks none never reads that table). `people` are whole
+        words (or a function giving them, called on the first question) naming kinds of person."""
         self._synonym_rows = synonym_rows
         antonyms: dict[str, set[str]] = {}
         for first, second in antonym_pairs:
@@ -54,6 +59,8 @@ class LexicalDatabase:
         self._hyponym_rows: dict[str, list[str]] = {}
         self._synonyms: dict[str, frozenset[str]] = {}
         self._hypernyms: dict[str, frozenset[str]] = {}
+        self._people_source = people
+        self._people: frozenset[str] | None = None
 
     def synonyms(self, stem_: str) -> frozenset[str]:
         """Stems that share a frequent sense with `stem_` (not itself)."""
@@ -93,6 +100,13 @@ class LexicalDatabase:
                     self._hyponym_rows.setdefault(other, []).append(word)
         return self._hypernym_rows
 
+    def is_person(self, word: str) -> bool:
+        """Whether the lower-case noun `word` names a kind of person (its most frequent sense)."""
+        if self._people is None:
+            source = self._people_source
+            self._people = frozenset(source() if callable(source) else source)
+        return word in self._people
+
     def opposed(self, first: str, second: str) -> bool:
         """Whether the two stems are direct antonyms."""
         return second in self._antonyms.get(first, _NONE)
@@ -102,7 +116,8 @@ class LexicalDatabase:
 
 
 def read_tables(folder: Path) -> LexicalDatabase:
-    """The database from the tables in `folder` (synonyms.tsv, antonyms.tsv, hypernyms.tsv)."""
+    """The database from the tables in `folder` (synonyms.tsv, antonyms.tsv, hypernyms.tsv,
+    people.tsv)."""
     synonym_rows = dict(line.split("\t", 1) for line in _rows(folder / "synonyms.tsv") if "\t" in line)
     antonym_pairs = [(parts[1], parts[2]) for parts in (line.split("\t") for line in _rows(folder / "antonyms.tsv"))
                      if len(parts) == 3 and parts[0] in _REVERSING]
@@ -111,7 +126,10 @@ def read_tables(folder: Path) -> LexicalDatabase:
         return [(parts[1], parts[2:]) for parts in (line.split("\t") for line in _rows(folder / "hypernyms.tsv"))
                 if len(parts) > 2]
 
-    return LexicalDatabase(synonym_rows, antonym_pairs, hypernym_rows)
+    def people() -> list[str]:
+        return [line.strip() for line in _rows(folder / "people.tsv")]
+
+    return LexicalDatabase(synonym_rows, antonym_pairs, hypernym_rows, people)
 
 
 _REVERSING = frozenset("var")  # parts of speech whose antonyms reverse a statement

@@ -12,7 +12,8 @@ Every reading is a `Quantity`: a value (and the top of a range) in its dimension
 a kind, a unit, the text as written and how precise it was written. Two quantities are
 `comparable` when of the same kind and unit, and `agree` when their intervals overlap within
 the precision written ("about 20%" agrees with 19.6%; a single value inside a range agrees
-with the range). Number words and units live in configs/lexicons/numbers.toml.
+with the range; "more than 7,000", "up to 35 weeks", "about one in five" are intervals, see
+`NumberReader._qualified`). Number words and units live in configs/lexicons/numbers.toml.
 
 What is not read as a number, on purpose: digits glued to letters ("COVID-19", "B12",
 "type 2"), ordinals ("3rd"), and written numbers that count nothing ("one of the ways"),
@@ -45,12 +46,13 @@ _TOKEN = re.compile(
 )
 _RANGE_WORDS = {"to", "-", "–", "—"}
 _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
-# How far (in tokens) a count noun may stand from its number: "32 healthy adult women".
-_COUNT_GAP = 2
 # Written ratios and bare ratios are approximate by nature ("one in five" for 19–21%).
 _RATIO_TOLERANCE = 0.05
 # The widest precision a written number may have, as a share of its value (see `step`).
 _WHOLE_SHARE = 0.25
+# How many words after a bare number are looked at for the noun it counts ("48,000 secondary
+# school pupils" counts pupils, "312 secondary schools" schools).
+_NOUN_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,9 @@ class Quantity:
     end: int
     high: float | None = None
     tolerance: float = 0.0
+    # The qualifier's side when one widened it: "above" ("more than"), "below" ("up to"),
+    # "just_above", "just_below", "around" (numbers.toml [approximate]); "" when exact.
+    approximate: str = ""
 
     @property
     def low_high(self) -> tuple[float, float]:
@@ -105,10 +110,23 @@ class NumberReader:
             self._units_by_first.setdefault(unit[0][0], []).append(unit)
         self._cache: dict[str, tuple[Quantity, ...]] = {}
         self._sample_group = str(lexicon.get("sample", {}).get("group", "people"))
-        self._age_words = {word.lower() for word in lexicon.get("age", {}).get("words", [])}
-        self._counts = {
-            noun.lower(): group for group, nouns in lexicon.get("counts", {}).items() for noun in nouns
-        }
+        age = lexicon.get("age", {})
+        self._age_words = {word.lower() for word in age.get("words", [])}
+        self._age_after = [_split(alias) for alias in age.get("after", [])]
+        self._possessives = {word.lower() for word in age.get("possessives", [])}
+        self._decades = {word.lower(): float(value) for word, value in age.get("decade_words", {}).items()}
+        self._decade_parts = {word.lower() for word in age.get("decade_parts", [])}
+        self._labels = {word.lower() for word in lexicon.get("labels", {}).get("before", [])}
+        approximate = lexicon.get("approximate", {})
+        bound, near, around = (float(approximate.get(f"{name}_share", 0.0)) for name in ("open", "near", "around"))
+        # (alias tokens, low and high end as shares of the number), longest alias first.
+        sides = {"above": (0.0, bound), "below": (-bound, 0.0), "just_above": (0.0, near),
+                 "just_below": (-near, 0.0), "around": (-around, around)}
+        self._qualifiers = sorted(((_split(alias), side, *sides[side]) for side in sides
+                                   for alias in approximate.get(side, [])),
+                                  key=lambda entry: -len(entry[0]))
+        self._irregular = {word.lower() for word in lexicon.get("plurals", {}).get("irregular", [])}
+        self._counts = {noun.lower(): group for group, nouns in lexicon.get("counts", {}).items() for noun in nouns}
 
     def read(self, text: str) -> tuple[Quantity, ...]:
         """Every quantity in `text`, in order (remembered: sources are read once per claim)."""
@@ -131,14 +149,37 @@ class NumberReader:
             if reading is None:
                 index += 1
                 continue
-            quantity, index = reading
-            found.append(quantity)
+            quantity, after = reading
+            found.append(self._qualified(plain, toks, index, quantity))
+            index = after
         return tuple(found)
+
+    def _qualified(self, text: str, toks: list[_Tok], index: int, quantity: Quantity) -> Quantity:
+        """`quantity` (read from token `index`) as the interval a qualifier before it makes
+        of it: "more than 7,000" is 7,000 up to twice that, "nearly 50%" up to a quarter less,
+        "about one in five" a tenth either side (numbers.toml [approximate]: the interval
+        stands for the writer's rounding, so no rounding is added to it); a year is never
+        qualified ("before 2019" is no bound on a number)."""
+        if quantity.kind == YEAR or quantity.high is not None:
+            return quantity
+        for alias, side, low, high in self._qualifiers:
+            first = index - len(alias)
+            if first >= 0 and all(toks[first + i].text.lower() == part for i, part in enumerate(alias)):
+                start, value = toks[first].start, quantity.value
+                return Quantity(value * (1 + low), quantity.kind, quantity.unit, text[start:quantity.end], start,
+                                quantity.end, value * (1 + high), 0.0, approximate=side)
+        return quantity
 
     # ── the grammar ──────────────────────────────────────────────────────────────────────
 
     def _quantity_at(self, text: str, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
         start_tok = toks[index]
+        if start_tok.kind == "num" and index and toks[index - 1].text.lower() in self._labels \
+                and not text[toks[index - 1].end : start_tok.start].strip():
+            return None  # "type 2 diabetes", "phase 3": a name, not a quantity
+        decade = self._decade_at(text, toks, index)
+        if decade is not None:
+            return decade
         if start_tok.kind == "num" and (_glued(text, start_tok) or not self._suffix_ok(toks, index)):
             return None
         # "between 400 and 420 mg"
@@ -151,6 +192,8 @@ class NumberReader:
         value, decimals, after, written = number
         high: float | None = None
         joiners = {"and"} if between else _RANGE_WORDS
+        if not between and after + 2 < len(toks) and toks[after].text == "-" and toks[after + 1].text.lower() == "to":
+            after += 1  # "11- to 16-year-olds": the first number's hyphen waits for the second's noun
         if after + 1 < len(toks) and toks[after].text.lower() in joiners:
             second = self._number_at(toks, after + 1)
             if second is not None and second[0] >= value:
@@ -176,11 +219,15 @@ class NumberReader:
         step = min(10.0 ** -decimals / 2, _WHOLE_SHARE * value) if value else 10.0 ** -decimals / 2
         percent_end = self._alias_after(toks, after, self._percent)
         if percent_end is not None and self._alias_after(toks, after, self._points) is None:
-            return self._make(text, toks, index, percent_end, value / 100, _div(high, 100), PROPORTION, "",
+            return self._make(text, toks, index, percent_end, value / 100, _mul(high, 0.01), PROPORTION, "",
                               step / 100)
         if first >= 2 and toks[first - 1].text == "=" and toks[first - 2].text.lower() == "n":
             # "(n = 151)": a sample size, counted as people.
             return self._make(text, toks, first - 2, after, value, high, COUNT, self._sample_group, step)
+        aged = self._age_suffix(text, toks, after)
+        if aged is not None:
+            # "a 70-year-old", "11 to 16 year olds": ages, whatever the hyphens.
+            return self._make(text, toks, index, aged, value, high, AGE, "years", step)
         if self._age_before(toks, first):
             # "aged 65 to 85 (years)": ages compare with ages, not with durations.
             unit = self._unit_after(toks, after)
@@ -189,25 +236,80 @@ class NumberReader:
         unit = self._unit_after(toks, after)
         if unit is not None:
             dimension, scale, after = unit
-            if dimension == "time" and after < len(toks) and toks[after].text.lower() == "old":
-                return self._make(text, toks, index, after + 1, value, high, AGE, "years", step)
             return self._make(text, toks, index, after, value * scale, _mul(high, scale), MEASURE, dimension,
                               step * scale)
         raw = toks[first].text
         is_year = high is None and decimals == 0 and len(raw) == 4 and 1800 <= value <= 2100 and not written
-        count = self._count_after(toks, after)
-        if count is not None and not (is_year and count[1] > after + 1):
-            group, after = count
-            return self._make(text, toks, index, after, value, high, COUNT, group, step)
+        noun = self._noun_after(text, toks, after)
+        group = self._counts.get(toks[noun].text.lower()) if noun is not None else None
+        # "32 healthy women": a count of a kind; a year counts only a noun right after it
+        # ("2019 studies", not "2019 review studies").
+        if group is not None and not (is_year and noun > after):
+            return self._make(text, toks, index, noun + 1, value, high, COUNT, group, step)
         if written:
             return None  # a written number that counts nothing named: too common to be a fact
         if is_year:
             return self._make(text, toks, index, after, value, None, YEAR, "", 0.0)
-        adjacent = after < len(toks) and not text[toks[after - 1].end : toks[after].start].strip()
-        if adjacent and toks[after].kind == "word" and toks[after].text.lower() not in _ORDINAL_SUFFIXES:
-            noun = toks[after].text.lower()
-            return self._make(text, toks, index, after + 1, value, high, NUMBER, noun, step)
+        if noun is not None:
+            return self._make(text, toks, index, noun + 1, value, high, NUMBER, toks[noun].text.lower(), step)
         return self._make(text, toks, index, after, value, high, NUMBER, "", step)
+
+    def _noun_after(self, text: str, toks: list[_Tok], index: int) -> int | None:
+        """The token of the noun a number counts, or None: of the next few words (no function
+        word, no punctuation but a hyphen between), the first written as a plural ("48,000
+        secondary school pupils", "30 trial comparisons", "16 healthy men"), else the first
+        count noun of the lexicon ("a 3-study review"), else the first ("21 November"). A
+        describing word is no unit: "48,000 secondary" and "312 secondary (schools)" count
+        different things."""
+        run: list[int] = []
+        position = index
+        while position < len(toks) and len(run) < _NOUN_REACH:
+            gap = text[toks[position - 1].end : toks[position].start]
+            if toks[position].text == "-" and not gap.strip():
+                position += 1
+                continue
+            word = toks[position].text.lower()
+            if gap.strip(" -") or toks[position].kind != "word" or word in STOPWORDS or word in _ORDINAL_SUFFIXES:
+                break
+            run.append(position)
+            position += 1
+        plural = [i for i in run if _plural(toks[i].text.lower()) or toks[i].text.lower() in self._irregular]
+        counted = [i for i in run if toks[i].text.lower() in self._counts]
+        return (plural or counted or run or [None])[0]
+
+    def _age_suffix(self, text: str, toks: list[_Tok], index: int) -> int | None:
+        """The token index after an age written behind a number ("-year-old", " year olds",
+        "-year-olds": only spaces and hyphens between), or None."""
+        words = [i for i in range(index, min(index + 5, len(toks))) if toks[i].text != "-"]
+        for alias in self._age_after:
+            end = words[len(alias) - 1] + 1 if len(words) >= len(alias) else 0
+            if end and all(toks[words[i]].text.lower() == part for i, part in enumerate(alias)) and all(
+                    not text[toks[i - 1].end : toks[i].start].strip() for i in range(index, end)):
+                return end
+        return None
+
+    def _decade_at(self, text: str, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+        """A decade: of life after a possessive ("in their twenties", "in her early 30s": ages
+        20 to 29), or of years ("the 1990s"). Digits glued to "s" are nothing else."""
+        tok = toks[index]
+        glued_s = tok.kind == "num" and index + 1 < len(toks) and toks[index + 1].text.lower() == "s" \
+            and toks[index + 1].start == tok.end
+        if tok.kind == "num" and not glued_s:
+            return None
+        if glued_s:
+            value, after = float(tok.text.replace(",", "")), index + 2
+            if value >= 1800 and value % 10 == 0:
+                return self._make(text, toks, index, after, value, value + 9, YEAR, "", 0.0)
+        elif tok.text.lower() in self._decades:
+            value, after = self._decades[tok.text.lower()], index + 1
+        else:
+            return None
+        before = index - 1
+        if before >= 0 and toks[before].text.lower() in self._decade_parts:
+            before -= 1
+        if value % 10 or value > 90 or before < 0 or toks[before].text.lower() not in self._possessives:
+            return None
+        return self._make(text, toks, index, after, value, value + 9, AGE, "years", 0.5)
 
     def _age_before(self, toks: list[_Tok], index: int) -> bool:
         """Whether the number at `index` follows an age word ("aged", "age", "ages")."""
@@ -221,6 +323,8 @@ class NumberReader:
         if index + 1 >= len(toks) or toks[index + 1].start != toks[index].end or toks[index + 1].kind != "word":
             return True
         word = toks[index + 1].text.lower()
+        if word == "s" and toks[index].text.endswith("0"):
+            return False  # "the 1990s", "in their 20s": a decade (see `_decade_at`), not seconds
         return word in _ORDINAL_SUFFIXES or word in self._units_by_first or word in self._multipliers
 
     def _number_at(self, toks: list[_Tok], index: int) -> tuple[float, int, int, bool] | None:
@@ -320,21 +424,15 @@ class NumberReader:
                 return dimension, scale, end
         return None
 
-    def _count_after(self, toks: list[_Tok], index: int) -> tuple[str, int] | None:
-        for hop in range(index, min(index + _COUNT_GAP + 1, len(toks))):
-            word = toks[hop].text.lower()
-            group = self._counts.get(word)
-            if group is not None:
-                return group, hop + 1
-            # Only describing words may stand between ("32 healthy women", not "2019 a study").
-            if toks[hop].kind != "word" or word in STOPWORDS:
-                return None
-        return None
-
     def _make(self, text: str, toks: list[_Tok], first: int, after: int, value: float, high: float | None,
               kind: str, unit: str, tolerance: float) -> tuple[Quantity, int]:
         start, end = toks[first].start, toks[after - 1].end
         return Quantity(value, kind, unit, text[start:end], start, end, high, tolerance), after
+
+
+def _plural(word: str) -> bool:
+    """Whether a word looks like a plural noun ("pupils"; not "glass", "virus", "analysis")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _split(alias: str) -> tuple[str, ...]:
@@ -357,10 +455,6 @@ def _mul(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
 
 
-def _div(value: float | None, divisor: float) -> float | None:
-    return None if value is None else value / divisor
-
-
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Whether two quantities measure the same kind of thing (and so can disagree)."""
     if a.kind != b.kind:
@@ -381,7 +475,15 @@ def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:
     low_a, high_a = a.low_high
     low_b, high_b = b.low_high
     slack = max(a.tolerance, b.tolerance) + rel_tolerance * max(abs(high_a), abs(high_b))
+    if a.approximate in _BOUNDS and b.approximate in _BOUNDS:
+        # Two bounds say the same only at the number they were written with: "up to 10 g" is
+        # not "no more than 5 g" (the low end of "more than", the high end of "up to").
+        anchor_a = low_a if a.approximate == "above" else high_a
+        return abs(anchor_a - (low_b if b.approximate == "above" else high_b)) <= slack
     return low_a <= high_b + slack and low_b <= high_a + slack
+
+
+_BOUNDS = frozenset({"above", "below"})
 
 
 @once_per_object

@@ -16,9 +16,7 @@ A word swapped for its antonym (a verb, adjective or adverb, from the WordNet ta
 pipeline/language/lexical.py: "widened" / "narrowed") and said of the same thing counts as a
 reversed direction.
 
-`clash` adds the looser reversals the judge weighs (antonyms.toml: a word swapped for its
-antonym, an effect where the other reports none) and names the kind; the contract's
-CONTRADICTED rests on one of these, never on a model's leaning alone (pipeline/match/judge.py).
+pipeline/language/reversal.py adds the looser reversals the judge weighs and names the kind.
 """
 
 from __future__ import annotations
@@ -30,9 +28,10 @@ from typing import Any
 
 from ..config import Settings
 from ..memo import once_per_object
-from .cues import cue_set, term_analyzer, tokenize
+from .cues import clause_words, cue_set, term_analyzer, tokenize
 from .lexical import lexical_database
-from .numbers import Quantity, agree, comparable, read_quantities
+from .number_clash import number_opposition
+from .numbers import Quantity, read_quantities
 from .text import STOPWORDS
 
 
@@ -67,7 +66,7 @@ def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settin
     one shared word is too often a negation of something else: "do not get enough sleep")."""
     claim_polarity = polarities(claim, settings)
     passage_polarity = polarities(passage, settings)
-    negation = direction = number = ""
+    negation = direction = ""
     claim_reading, passage_reading = _read(claim, settings), _read(passage, settings)
     for key, (negated, sense, cue) in claim_polarity.items():
         if key not in passage_polarity:
@@ -90,20 +89,15 @@ def oppositions(claim: str, quantities: Sequence[Quantity], passage: str, settin
     # not safe" against "cold water is safe"): the word beside it is the same in both.
     negation = negation or _one_sided(claim, passage, settings, "the claim") \
         or _one_sided(passage, claim, settings, "the passage")
-    denial = _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"))
-    denial = denial or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"))
-    weak = denial or _denial(claim_polarity, passage, passage_polarity, settings, ("the claim", "the passage"), 1) \
-        or _denial(passage_polarity, claim, claim_polarity, settings, ("the passage", "the claim"), 1)
-    numbers = settings.lexicon("numbers")
-    passage_quantities = read_quantities(passage, numbers)
-    tolerance = settings.match.number_tolerance
-    for quantity in quantities:
-        # A passage number that matches another of the claim's numbers is accounted for.
-        same_kind = [other for other in passage_quantities if comparable(quantity, other)
-                     and not any(agree(mine, other, tolerance) for mine in quantities if mine is not quantity)]
-        if same_kind and not any(agree(quantity, other, tolerance) for other in same_kind):
-            number = f'the claim says "{quantity.text}" where the passage says "{same_kind[0].text}"'
-            break
+    # Where both report no effect, words one negates and the other states are the same finding
+    # in other words ("improved no more than on placebo" / "did not differ from placebo").
+    if no_effect(claim, settings) and no_effect(passage, settings):
+        return Opposition(negation, direction, number_opposition(claim, quantities, passage, settings))
+    denial = _denial(claim_reading, passage, passage_polarity, settings, ("the claim", "the passage"))
+    denial = denial or _denial(passage_reading, claim, claim_polarity, settings, ("the passage", "the claim"))
+    weak = denial or _denial(claim_reading, passage, passage_polarity, settings, ("the claim", "the passage"), 1) \
+        or _denial(passage_reading, claim, claim_polarity, settings, ("the passage", "the claim"), 1)
+    number = number_opposition(claim, quantities, passage, settings)
     return Opposition(negation, direction, number, denial, weak)
 
 
@@ -156,16 +150,33 @@ def _one_sided(negating: str, other: str, settings: Settings, who: str) -> str:
     return ""
 
 
-def _denial(polarity: Polarity, other: str, other_polarity: Polarity, settings: Settings,
+def _denial(reading: _Reading, other: str, other_polarity: Polarity, settings: Settings,
             who: tuple[str, str], least: int = _DENIAL_MIN) -> str:
-    """Why a text (of `polarity`, called who[0]) denies `least` or more terms that `other`
-    (who[1]) states plainly, or ""."""
-    keys = term_analyzer(settings.lexicon("synonyms")).term_keys(other)
-    denied = [(key, cue) for key, (negated, _, cue) in polarity.items()
+    """Why a text (read as `reading`, called who[0]) denies `least` or more terms that `other`
+    (who[1]) states plainly, or "". One term is enough only when the other text negates
+    nothing: where both negate, the two negations may say the same thing in other words
+    ("neither dose made colds shorter" / "did not reduce the duration of colds")."""
+    if least < _DENIAL_MIN and _read(other, settings).negated:
+        return ""
+    keys = _stated_keys(other, settings)
+    denied = [(key, cue) for key, (negated, _, cue) in reading.polarity.items()
               if negated and key in keys and key not in other_polarity]
     if len(denied) < least:
         return ""
     return f'{who[0]} denies ("{denied[0][1]}") what {who[1]} states'
+
+
+def _stated_keys(text: str, settings: Settings) -> frozenset[str]:
+    """The term keys `text` offers as stated: every word and the parts of hyphenated ones,
+    but not what a negating prefix denies ("non-exercising controls" does not state
+    exercising; negation.toml [negation] prefixes)."""
+    prefixes = frozenset(settings.lexicon("negation").get("negation", {}).get("prefixes", []))
+    keys: set[str] = set()
+    for term in term_analyzer(settings.lexicon("synonyms")).terms(text):
+        keys.add(term.key)
+        if term.word.split("-", 1)[0] not in prefixes:
+            keys.update(term.parts)
+    return frozenset(keys)
 
 
 Polarity = dict[str, tuple[bool, int, str]]
@@ -187,8 +198,8 @@ class _Reading:
 
     @cached_property
     def words(self) -> dict[str, str]:
-        """{stem: the word as written} of every word."""
-        return {token.stem: token.word for token in self.tokens}
+        """{stem: the word as written} of every word outside numbers ("year olds" is an age)."""
+        return words_outside_numbers(self.text, self.settings)
 
     @cached_property
     def in_cue(self) -> set[int]:
@@ -209,7 +220,11 @@ class _Reading:
 
     @cached_property
     def null(self) -> list[Any]:
-        return cue_set(self.settings.lexicon("antonyms"), "null").find(self.text)
+        """The null finding's wording, less a comparison that bounds a number ("no more than
+        5 g" is a limit, "improved no more than on placebo" a null finding)."""
+        hits = cue_set(self.settings.lexicon("antonyms"), "null").find(self.text)
+        spans = [(quantity.start, quantity.end) for quantity in read_quantities(self.text, self.settings.lexicon("numbers"))]
+        return [hit for hit in hits if not any(start <= hit.start < end for start, end in spans)]
 
     @cached_property
     def negated_only(self) -> frozenset[str]:
@@ -262,9 +277,16 @@ def _polarities(reading: _Reading) -> dict[str, tuple[bool, int, str]]:
     text, tokens, hits, in_cue, settings = reading.text, reading.tokens, reading.hits, reading.in_cue, reading.settings
     analyzer = term_analyzer(settings.lexicon("synonyms"))
     result: dict[str, tuple[bool, int, str]] = {}
+    last_direction = -2
     for hit in hits:
         if hit.group in _NOT_NEGATION:
             continue
+        if hit.group != "negation":
+            # A direction word right after another says how much of it ("fell more", "rose less"):
+            # the pair goes the first one's way.
+            adjacent, last_direction = hit.first_token == last_direction + 1, hit.last_token
+            if adjacent:
+                continue
         targets = _negation_scope(text, tokens, hit, hits, in_cue, settings) if hit.group == "negation" \
             else clause_words(text, tokens, hit.last_token, +1, in_cue)
         if hit.group != "negation":
@@ -282,48 +304,37 @@ def _polarities(reading: _Reading) -> dict[str, tuple[bool, int, str]]:
     return result
 
 
-_REACH = 3
 _DIRECTION_REACH = 1
-_CLAUSE_BREAK = frozenset(",;:.()!?")
-_NOT_NEGATION = ("not_negation", "groups")
+_NOT_NEGATION = ("not_negation", "groups", "caveats")
 
 
 def _cues(text: str, settings: Settings) -> list[Any]:
     return cue_set(settings.lexicon("negation"), "negation", "not_negation", "not_negation:groups",
-                   "up", "down").find(text)
-
-
-def clause_words(text: str, tokens: Sequence[Any], position: int, step: int, skip: set[int],
-                 reach: int = _REACH) -> list[int]:
-    """Up to `reach` content-word positions from `position` in direction `step`, stopping at
-    a clause break."""
-    found: list[int] = []
-    current = position
-    while len(found) < reach:
-        following = current + step
-        if not 0 <= following < len(tokens):
-            break
-        left, right = sorted((tokens[current], tokens[following]), key=lambda token: token.start)
-        if _CLAUSE_BREAK.intersection(text[left.end : right.start]):
-            break
-        current = following
-        if following not in skip and tokens[following].word not in STOPWORDS:
-            found.append(following)
-    return found
+                   "not_negation:caveats", "up", "down").find(text)
 
 
 def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[Any], in_cue: set[int],
-                    settings: Settings) -> list[int]:
+                    settings: Settings, *, undecided: bool = True) -> list[int]:
     """The content words a negation governs. Inside a relative clause ("blood pressure that is
     not under control increases your risk") the negation ends where the main clause's verb
-    begins: the first direction word after it, so it denies the control, not the increase."""
+    begins: the first direction word after it, so it denies the control, not the increase.
+    After a contrast ("the first dose but not the second") it governs one word. With
+    `undecided`, it ends before a clause it leaves open ("cannot show whether screens lower
+    mood" negates the showing; `_negated_only` reads that clause as not asserted instead)."""
     governed = clause_words(text, tokens, hit.last_token, +1, in_cue)
-    openers = settings.lexicon("negation").get("scope", {}).get("relative_clause", [])
+    scope = settings.lexicon("negation").get("scope", {})
     before = " ".join(token.word for token in tokens[max(0, hit.first_token - 2):hit.first_token])
-    if governed and before in openers:
+    if governed and before in scope.get("relative_clause", []):
         verbs = [other.first_token for other in hits if other.group in ("up", "down") and other.first_token > governed[0]]
         if verbs:
             governed = [position for position in governed if position < verbs[0]]
+    if governed and hit.first_token and tokens[hit.first_token - 1].word in scope.get("contrast", []):
+        governed = governed[:1]
+    if governed and undecided:
+        questions = frozenset(scope.get("open_question", []))
+        opener = next((i for i in range(hit.last_token + 1, governed[-1]) if tokens[i].word in questions), None)
+        if opener is not None:
+            governed = [position for position in governed if position < opener]
     return governed
 
 
@@ -369,7 +380,7 @@ def _negated_only(reading: _Reading) -> frozenset[str]:
     for hit in hits:
         if hit.group != "negation":
             continue
-        governed = _negation_scope(text, tokens, hit, hits, in_cue, settings)
+        governed = _negation_scope(text, tokens, hit, hits, in_cue, settings, undecided=False)
         # "cannot show that X lengthens sleep", "no evidence that X protects": the negation
         # denies what the clause it opens says of its subject (the clause's first content
         # word, which is still mentioned: "without the expectation that kissing leads
@@ -389,66 +400,28 @@ def _negated_only(reading: _Reading) -> frozenset[str]:
 _SCOPE_REACH = 12
 
 
-# ── antonyms and the explicit clash ───────────────────────────────────────────────────────
+def words_outside_numbers(text: str, settings: Settings) -> dict[str, str]:
+    """{stem: word} of the words of `text` that are not part of a number ("11 to 16 year olds"
+    says nothing old against a claim about young people)."""
+    spans = [(quantity.start, quantity.end) for quantity in read_quantities(text, settings.lexicon("numbers"))]
+    return {token.stem: token.word for token in tokenize(text)
+            if not any(token.start < end and token.end > start for start, end in spans)}
 
 
-@once_per_object
-def antonym_map(settings: Settings) -> dict[str, frozenset[str]]:
-    """{stem: the stems of its antonyms} from antonyms.toml (built once per settings). The
-    WordNet antonyms are not added here: as the judge's `antonym` feature and a weak clash they
-    were measured worse (dev fixtures 841 → 839 expectations, one false alarm; Check-COVID train
-    macro-F1 0.433 → 0.430); they count only said of the same thing (`_reversal`)."""
-    table: dict[str, set[str]] = {}
-    for pair in settings.lexicon("antonyms").get("pairs", []):
-        stems = [token.stem for word in pair for token in tokenize(word)[:1]]
-        if len(stems) == 2 and stems[0] != stems[1]:
-            table.setdefault(stems[0], set()).add(stems[1])
-            table.setdefault(stems[1], set()).add(stems[0])
-    return {stem: frozenset(others) for stem, others in table.items()}
+def null_cues(text: str, settings: Settings) -> list[Any]:
+    """The wording of a null finding in `text` (antonyms.toml [null]: "no difference", "not
+    linked"), as cue hits."""
+    return _read(text, settings).null
 
 
-STRONG_CLASHES = frozenset({"negation", "direction", "number"})
+def null_wording(text: str, settings: Settings) -> bool:
+    """Whether `text` words a null finding (see `null_cues`)."""
+    return bool(_read(text, settings).null)
 
 
-def clash(claim: str, passage: str, settings: Settings) -> tuple[str, str]:
-    """(kind, why) `passage` says the opposite of `claim`, why in words for an editor;
-    ("", "") when no explicit reversal is found. Kinds: "negation" or "direction" on a term
-    both share, "number" (one of the same kind that differs; pipeline/language/polarity.py),
-    "denial" (one text negates what the other states), "antonym" (a word swapped for its
-    antonym: "safe" → "harmful"), "null" (an effect where the other reports none),
-    "weak_denial" (one text negates a single term the other states)."""
-    opposed = oppositions(claim, read_quantities(claim, settings.lexicon("numbers")), passage, settings)
-    for kind in ("negation", "direction", "number", "denial"):
-        if getattr(opposed, kind):
-            return kind, getattr(opposed, kind)
-    table = antonym_map(settings)
-    claim_tokens = {token.stem: token.word for token in tokenize(claim)}
-    passage_tokens = {token.stem: token.word for token in tokenize(passage)}
-    for stem, word in claim_tokens.items():
-        if stem in table and stem not in passage_tokens and not table[stem] & claim_tokens.keys():
-            swapped = sorted(table[stem] & passage_tokens.keys())
-            if swapped:
-                return "antonym", f'the claim says "{word}" where the passage says "{passage_tokens[swapped[0]]}"'
-    why = null_clash(claim, passage, settings)
-    if why:
-        return "null", why
-    # Last, one negated term the other text states plainly: quotable, but often a negation
-    # of something else, so it counts only where the judge leans to a contradiction.
-    return ("weak_denial", opposed.weak_denial) if opposed.weak_denial else ("", "")
-
-
-def null_clash(claim: str, passage: str, settings: Settings) -> str:
-    """Why one text reports no effect where the other states one, or "": "no effect" against
-    a stated change, only when the other text states a direction ("reduced", "higher"), since
-    "same" or "similar" alone compare nothing."""
-    claim_null, passage_null = _read(claim, settings).null, _read(passage, settings).null
-    if claim_null and not passage_null and _directed(passage, settings):
-        return f'the claim says "{claim_null[0].surface}" where the passage reports an effect or difference'
-    if passage_null and not claim_null and _directed(claim, settings):
-        return f'the passage says "{passage_null[0].surface}"'
-    return ""
-
-
-def _directed(text: str, settings: Settings) -> bool:
-    """Whether `text` states a change or difference (a direction word governing a term)."""
-    return any(direction for _, direction, _ in polarities(text, settings).values())
+def no_effect(text: str, settings: Settings) -> bool:
+    """Whether `text` reports no effect or difference: a null finding's wording
+    (antonyms.toml [null]: "no difference", "not linked") or a change it negates ("did not
+    lower the risk", "neither dose shortened colds")."""
+    return bool(_read(text, settings).null) or any(
+        direction and negated for negated, direction, _ in polarities(text, settings).values())

@@ -34,17 +34,22 @@ own, so a phrase may be both a hedge and a frame):
 `negated` marks a null finding ("did not reduce", "was not associated with"): the label keeps
 its class, as the causal-language scheme does, but a comparison reads it as no relationship.
 
-`claim_strength` is what the `claimcheck strength` verb calls and `compare_strength` what
-`claimcheck compare` calls; they know nothing of claims or sources, only of text and lexicon.
+`rule_strength` is that rule alone. `claim_strength` adds the learned model on top when the
+lexicon's [learned] table names one (strength_model.py; docs/strength.md): the model reads the
+rule's decision and the words around it, and its label replaces the rule's only when it is
+confident. `claim_strength` is what the `claimcheck strength` verb and the assess stage call,
+and `compare_strength` what `claimcheck compare` calls; they know nothing of claims or sources,
+only of text and lexicon.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .cues import CueHit, Token, cue_set, tokenize
+from .strength_model import learned_label, quoted_cue, strength_model
 from .text import sentence_spans
 
 StrengthLabel = Literal["none", "correlational", "conditional_causal", "causal"]
@@ -81,20 +86,45 @@ class Strength:
     boosters: tuple[str, ...] = ()  # words that state it firmly ("clearly", "established")
     cue_start: int = -1  # where `cue` starts in the text (-1 when there is no cue)
     negated: bool = False  # a null finding: "did not reduce", "was not associated with"
+    # which step of the rule decided the label (see the module docstring): "association",
+    # "modal", "verb", "observed", "weak", "comparison", or "" when no cue decided it
+    step: str = ""
 
 
 def claim_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
-    """The strength of `text` under the strength lexicon (see the module docstring)."""
+    """The strength of `text`: the cue rules' reading (`rule_strength`), with its label
+    replaced by the learned model's when the lexicon's [learned] table names a model and the
+    model is confident enough (strength_model.py). A label the model gave says
+    step="learned" and quotes the first cue of its kind in the text; a causal reading needs
+    one (a flag quotes the causal words), so with none the rules' reading stands."""
+    rule = rule_strength(text, lexicon)
+    model = strength_model(lexicon)
+    if model is None:
+        return rule
+    label = learned_label(text, rule, lexicon, model)
+    if label == rule.label:
+        return rule
+    hit = quoted_cue(text, label, lexicon)
+    if hit is None:
+        if label in ("causal", "conditional_causal"):
+            return rule
+        return replace(rule, label=label, step="learned", cue="", cue_start=-1, negated=False)
+    return replace(rule, label=label, step="learned", cue=hit.surface, cue_start=hit.start,
+                   negated=_negated(text, (hit.start, hit.end), lexicon))
+
+
+def rule_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
+    """The strength of `text` under the cue rules alone (see the module docstring)."""
     # "in May", "Might Foods Ltd": a capitalised word inside the sentence is a name.
     hedges = [hit for hit in cue_set(lexicon, "hedges", "conditional").find(text) if not _in_name(text, hit, lexicon)]
     hedge = hedges[0].surface if hedges else ""
     qualified = bool(hedges or cue_set(lexicon, "qualifiers").find(text))
     absolutes = tuple(hit.surface for hit in cue_set(lexicon, "absolutes").find(text))
     boosters = tuple(hit.surface for hit in cue_set(lexicon, "boosters").find(text))
-    label, cue = _label(text, lexicon)
+    label, cue, step = _label(text, lexicon)
     negated = cue is not None and _negated(text, cue, lexicon)
     return Strength(label, bool(hedges), text[cue[0] : cue[1]] if cue else "", hedge, qualified,
-                    absolutes, boosters, cue[0] if cue else -1, negated)
+                    absolutes, boosters, cue[0] if cue else -1, negated, step)
 
 
 def _negated(text: str, cue: tuple[int, int], lexicon: Mapping[str, Any]) -> bool:
@@ -138,10 +168,10 @@ def _clauses(text: str, tokens: Sequence[Token], lexicon: Mapping[str, Any]) -> 
     return numbers
 
 
-def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[int, int] | None]:
+def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[int, int] | None, str]:
     tokens = tokenize(text)
     if not tokens:
-        return "none", None
+        return "none", None, ""
     clause = _clauses(text, tokens, lexicon)
     frames = [hit for hit in cue_set(lexicon, *_FRAMES).find(text) if hit.group == "frames"]
 
@@ -152,7 +182,7 @@ def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[
                 if not framed(hit) and not _in_name(text, hit, lexicon) and not _modifier(text, tokens, hit, lexicon)]
     strong = [hit for hit in relation if hit.group == "correlational"]
     if strong:
-        return "correlational", (strong[0].start, strong[0].end)
+        return "correlational", (strong[0].start, strong[0].end), "association"
     blocks = cue_set(lexicon, *_BLOCKERS).find(text)
     aims = {hit.last_token for hit in blocks if hit.group == "before_verb"}
     causal = [hit for hit in relation if hit.group == "causal" and hit.first_token - 1 not in aims]
@@ -172,23 +202,23 @@ def _label(text: str, lexicon: Mapping[str, Any]) -> tuple[StrengthLabel, tuple[
     for verb in causal + [hit for hit in modals if hit.group == "predicates" and not framed(hit)]:
         for modal in governing:
             if 0 < verb.first_token - modal.last_token <= reach and clause[modal.last_token] == clause[verb.first_token]:
-                return "conditional_causal", (modal.start, verb.end)
+                return "conditional_causal", (modal.start, verb.end), "modal"
     if causal:
         verb = causal[0]
         # Quote a softener with its verb ("can reduce"): the editor sees the claim's words.
         softeners = [hit for hit in cue_set(lexicon, "qualifiers").find(text)
                      if 0 < verb.first_token - hit.last_token <= 1]
-        return "causal", ((softeners[0].start if softeners else verb.start), verb.end)
+        return "causal", ((softeners[0].start if softeners else verb.start), verb.end), "verb"
     if observed:
         first = observed[0]
-        return "correlational", (described[first.first_token], first.end)
+        return "correlational", (described[first.first_token], first.end), "observed"
     weak = [hit for hit in cue_set(lexicon, *_WEAK).find(text) if not framed(hit) and not _in_name(text, hit, lexicon)]
     if weak:
-        return "correlational", (weak[0].start, weak[0].end)
+        return "correlational", (weak[0].start, weak[0].end), "weak"
     comparison = _comparison(text, tokens, relation, lexicon)
     if comparison is not None:
-        return "correlational", (comparison.start, comparison.end)
-    return "none", None
+        return "correlational", (comparison.start, comparison.end), "comparison"
+    return "none", None, ""
 
 
 def _after_auxiliary(text: str, tokens: Sequence[Token], lexicon: Mapping[str, Any]) -> list[CueHit]:
@@ -305,7 +335,7 @@ def text_strength(text: str, lexicon: Mapping[str, Any]) -> Strength:
     hedge = next((strength.hedge for _, strength in found if strength.hedge), "")
     return Strength(best.label, any(s.hedged for _, s in found), best.cue, hedge, any(s.qualified for _, s in found),
                     tuple(a for _, s in found for a in s.absolutes), tuple(b for _, s in found for b in s.boosters),
-                    offset + best.cue_start if best.cue_start >= 0 else -1, best.negated)
+                    offset + best.cue_start if best.cue_start >= 0 else -1, best.negated, best.step)
 
 
 def _rank(strength: Strength) -> int:

@@ -36,8 +36,10 @@ from rapidfuzz import fuzz
 
 from ..config import Settings
 from ..language.cues import term_analyzer, tokenize
+from ..language.number_clash import given
 from ..language.numbers import Quantity, comparable, read_quantities, said_in
-from ..language.polarity import antonym_map, negated, null_clash, oppositions
+from ..language.polarity import negated, null_wording, oppositions
+from ..language.reversal import antonym_map, null_clash
 from ..language.text import normalize
 from ..memo import once_per_object
 from .retrieval import ClaimView, PassageIndex, covered
@@ -83,10 +85,15 @@ class ClaimSignals:
     antonyms: frozenset[str]  # stems whose antonym in a passage would reverse the claim
     names: tuple[str, ...]  # capitalised words and acronyms past the first word, lower case
     key: tuple[bool, ...] = ()  # per term: whether it is key content (not a general word)
+    # The claim's numbers that no passage of its cited sources gives: only these can be given
+    # otherwise ("one in five" said in one sentence is not contradicted by another's "23%").
+    contested: tuple[Quantity, ...] = ()
 
 
-def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings) -> ClaimSignals:
-    """The per-claim part of the features."""
+def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings,
+                  cited: Sequence[int] | None = None) -> ClaimSignals:
+    """The per-claim part of the features; `cited` are the positions of the passages of the
+    claim's cited sources (all of `index` when None)."""
     weights = tuple(index.idf(term.key) for term in view.terms)
     keys = [term.key for term in view.terms]
     stems = frozenset(token.stem for token in tokenize(view.text))
@@ -96,12 +103,21 @@ def claim_signals(view: ClaimView, index: PassageIndex, settings: Settings) -> C
         frozenset(_pair(a, b) for a, b in zip(keys, keys[1:])),
         _plain(view.text), tuple(_plain(clause) for clause in view.clauses), stems,
         negated(view.text, settings), _hedged(view.text, settings),
-        _has(view.text, settings, "null"),
+        null_wording(view.text, settings),
         _scope(view.text, settings),
         frozenset(stem for stem in stems if stem in antonyms),
         _names(view.text),
         tuple(term.key not in generic_keys(settings) for term in view.terms),
+        contested_numbers(view.text, view.quantities, [doc.text for doc in index.docs] if cited is None
+                          else [index.docs[position].text for position in cited], settings),
     )
+
+
+def contested_numbers(claim: str, quantities: Sequence[Quantity], texts: Sequence[str],
+                      settings: Settings) -> tuple[Quantity, ...]:
+    """Those of a claim's `quantities` that none of `texts` (all its cited text) gives
+    (pipeline/language/number_clash.given)."""
+    return tuple(quantity for quantity in quantities if not given(claim, quantity, texts, settings))
 
 
 # ── ranking features ──────────────────────────────────────────────────────────────────────
@@ -148,11 +164,11 @@ def judge_features(claim: ClaimSignals, position: int, index: PassageIndex, rank
     passage_plain = _plain(doc.text)
     top_weight = max(claim.weights, default=0.0)
     missing_top = max((claim.weights[i] for i in missing), default=0.0)
-    opposed = oppositions(claim.view.text, claim.view.quantities, doc.text, settings)
+    opposed = oppositions(claim.view.text, claim.contested, doc.text, settings)
     passage_stems = frozenset(token.stem for token in tokenize(doc.text))
     passage_scope = _scope(doc.text, settings)
     passage_negated = negated(doc.text, settings)
-    passage_null = _has(doc.text, settings, "null")
+    passage_null = null_wording(doc.text, settings)
     prob = ranked[rank]
     other = max((value for i, value in enumerate(ranked) if i != rank), default=0.0)
     return [
@@ -353,7 +369,6 @@ def _phrases(settings: Settings) -> PhraseSet:
         "setup": cues.get("setup", {}).get("cues", []),
         "hedged": [cue for table in ("hedges", "qualifiers", "conditional")
                    for cue in strength.get(table, {}).get("cues", [])],
-        "null": antonyms.get("null", {}).get("cues", []),
         # Cause and association words, for the verdict's wording features (strength_signals);
         # "*" (any one word) is not read here, so the few cues with one are left out.
         "causal": [cue for cue in strength.get("causal", {}).get("cues", []) if "*" not in cue],

@@ -28,7 +28,8 @@ from typing import Protocol, runtime_checkable
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..language.polarity import STRONG_CLASHES, clash
+from ..language.numbers import Quantity
+from ..language.reversal import STRONG_CLASHES, clash
 from ..learned import LinearModel, load_model
 from ..records import Relation
 from .features import JUDGE_FEATURES
@@ -47,12 +48,15 @@ _RELATION_OF_STANCE: dict[str, Relation | None] = {
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A passage offered to the judge: its text, its context window, the ranker's
-    probability that it is the evidence, and (for feature-based judges) JUDGE_FEATURES."""
+    probability that it is the evidence, (for feature-based judges) JUDGE_FEATURES, and the
+    claim's numbers a passage may give otherwise (those its cited sources give nowhere;
+    None: every number of the claim)."""
 
     text: str
     context: str
     rank_score: float
     features: tuple[float, ...] = ()
+    numbers: tuple[Quantity, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +129,7 @@ class LexicalJudge:
         """The judgement of one candidate from the model's probabilities.
 
         A passage sharing no claim term is no evidence whatever the model says. The reason is
-        the explicit reversal found between the texts (pipeline/polarity.clash), looked
+        the explicit reversal found between the texts (pipeline/language/reversal.clash), looked
         for when the model leans to "contradicts" or when the passage carries at least
         `clash_coverage_min` of the claim; a negation, reversed direction or other number on a
         passage that carries that much turns the model's direction round: what the contract
@@ -135,7 +139,8 @@ class LexicalJudge:
         if not features.get("coverage_plain", 1.0):
             return PairJudgement(0.0, 0.0, "")
         on_topic = features.get("coverage", 0.0) >= self.settings.match.clash_coverage_min
-        kind, reason = clash(claim, candidate.text, self.settings) if contradict > support or on_topic else ("", "")
+        kind, reason = clash(claim, candidate.text, self.settings, candidate.numbers) \
+            if contradict > support or on_topic else ("", "")
         if kind in STRONG_CLASHES and on_topic:
             return PairJudgement(min(support, contradict), max(support, contradict), reason)
         if contradict <= support:

@@ -236,7 +236,7 @@ def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places
     """The claim's candidate passages ranked, and the question for the judge about the best
     `judge_top` of each source (with the judge's features always: the verdict model reads
     them whichever judge answers)."""
-    signals = claim_signals(claim_view(claim, settings, names), index, settings)
+    signals = claim_signals(claim_view(claim, settings, names), index, settings, positions)
     ranked = rank_passages(signals, positions, index, places, settings)
     by_source: dict[str, list[Ranked]] = {}
     for row in ranked:

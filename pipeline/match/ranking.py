@@ -98,7 +98,7 @@ def judge_candidates(claim: ClaimSignals, ranked: Sequence[Ranked], index: Passa
         features = tuple(judge_features(claim, row.position, index, probabilities, rank, settings)) \
             if wants_features else ()
         doc = index.docs[row.position]
-        candidates.append(Candidate(doc.text, doc.context, row.probability, features))
+        candidates.append(Candidate(doc.text, doc.context, row.probability, features, claim.contested))
     return candidates
 
 

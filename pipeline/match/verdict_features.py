@@ -148,7 +148,7 @@ def number_reversals(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Ro
             if 0 <= position < len(owner) and owner[position] == owner[row.position] and position not in near:
                 near.append(position)
     everywhere = [index.docs[i].text for i in cited]
-    found = number_disagreements(quantities, [index.docs[i].text for i in near], everywhere, settings)
+    found = number_disagreements(claim.view.text, quantities, [index.docs[i].text for i in near], everywhere, settings)
     close = None
     if found:
         quantity, other, where = found[0]

@@ -308,3 +308,41 @@ def test_halves_are_summed_apart() -> None:
     assert summary["development"]["cases"]["ours"]["planted"] == 2 and summary["development"]["cases"]["articles"] == 2
     assert summary["held_out"]["cases"]["ours"]["false_alarms"] == 1
     assert summary["development"]["cases"]["met"] == [6, 10] and summary["development"]["cases"]["baseline_met"] == [4, 10]
+
+
+# ── our own cases (fixtures/articles) ─────────────────────────────────────────────────────
+
+
+def test_our_cases_are_their_own_group_cut_by_their_own_split(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--only ours` runs fixtures/articles/* as the shared cases are run; each result carries
+    our split's half, and a held-out case's misses never reach the table. The check and the
+    scorer are stood in for (no pipeline run here): only the wiring is tested."""
+    from splits import OUR_CASES_DEVELOPMENT, OUR_CASES_HELD_OUT
+
+    assert "ours" in article_eval.GROUPS
+    checked: list[str] = []
+
+    def fake_check(case: Path, out: Path, work: Path, options: article_eval.Options) -> dict:
+        checked.append(case.name)
+        out.mkdir(parents=True)
+        (out / "report.json").write_text("{}", encoding="utf-8")
+        return {"claims": [], "sources": []}
+
+    def fake_score(report: Path, case: Path, *, baseline: bool = False) -> dict:
+        figures = Figures(planted=0 if baseline else 1, planted_total=8, correct=8 if baseline else 2,
+                          correct_total=8, articles=1)
+        return {"figures": figures, "met": (10, 31), "misses": [f"MISS-OF-{case.name}"]}
+
+    monkeypatch.setattr(article_eval, "_check_case", fake_check)
+    monkeypatch.setattr(article_eval, "shared_score", fake_score)
+    results = article_eval.run_cases(article_eval.Options(), tmp_path, "ours")
+    assert sorted(checked) == sorted(OUR_CASES_DEVELOPMENT + OUR_CASES_HELD_OUT)
+    assert {result.group for result in results} == {"ours"}
+    assert {result.name for result in results if result.held_out} == set(OUR_CASES_HELD_OUT)
+    summary = article_eval.summarise(results)
+    assert summary["development"]["ours"]["articles"] == 4 and summary["held_out"]["ours"]["articles"] == 4
+    article_eval.print_tables(results, summary, show=True)
+    shown = capsys.readouterr().out
+    assert all(f"MISS-OF-{name}" in shown for name in OUR_CASES_DEVELOPMENT)
+    assert not any(f"MISS-OF-{name}" in shown for name in OUR_CASES_HELD_OUT)

@@ -427,6 +427,13 @@ def test_page_chrome_before_the_title_is_meta(settings: Settings) -> None:
         ("Use of sunscreen prevents burns [3].", None),
         ("Many couples enjoy long walks together.", "not_check_worthy"),
         ("Gardening is a popular hobby.", "not_check_worthy"),
+        # A statistic written in words is a number a fact-checker must verify.
+        ("Office workers sit for an average of ten hours a day.", None),
+        ("Nearly a third of gardeners grow their own herbs.", None),
+        ("Roughly one in four cyclists commutes all year round.", None),
+        ("Most commuters spend about forty minutes on the train.", None),
+        ("One thing is clear: gardeners love their sheds.", "not_check_worthy"),
+        ("Two of the allotments were flooded.", "not_check_worthy"),
         ("Start by setting a fixed bedtime.", "advice"),
         ("Try a ten-minute walk after dinner [2].", "advice"),
         ("You should drink water before exercise [4].", "advice"),

@@ -184,3 +184,24 @@ def test_the_builder_keeps_frequent_senses_with_irregular_forms_and_stems_them(t
     database = LexicalDatabase(dict(line.split("\t", 1) for line in tables["synonyms.tsv"]),
                                [tuple(line.split("\t")[1:]) for line in tables["antonyms.tsv"]])
     assert "kid" in database.synonyms(stem("children"))
+
+
+def test_the_builder_lists_the_nouns_for_kinds_of_person_as_whole_words(tmp_path):
+    builder = _builder()
+    import Stemmer
+
+    folder = _tiny_wordnet(tmp_path)
+    stemmer = Stemmer.Stemmer("english")
+    people = builder.stemmed(builder.build(folder, 1), builder.overshadowed(folder, stemmer), stemmer)["people.tsv"]
+    # "kid" and "child" lie below "person" in their first sense; plurals by rule and from noun.exc.
+    assert {"child", "children", "kid", "kids", "person", "persons"} <= set(people)
+    assert "josh" not in people and "rais" not in people and "raise" not in people  # verbs
+    assert builder.plurals("woman") == ("womans", "women") and builder.plurals("baby") == ("babies",)
+    database = LexicalDatabase({}, [], (), lambda: people)
+    assert database.is_person("kids") and not database.is_person("kid ") and not database.is_person("lower")
+
+
+def test_the_people_table_knows_kinds_of_person_and_not_words_that_share_their_stem():
+    database = read_tables(ROOT / "configs" / "wordnet")
+    assert all(database.is_person(word) for word in ("runners", "undergraduates", "women", "officers"))
+    assert not any(database.is_person(word) for word in ("office", "marathon", "custom", "steady"))

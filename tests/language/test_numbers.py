@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.language.numbers import (
+    AGE,
     COUNT,
     MEASURE,
     NUMBER,
@@ -137,3 +138,115 @@ def test_a_whole_number_below_two_is_not_half_a_unit_loose(lexicon):
     assert not agree(hour, only("half an hour of sleep", lexicon))
     assert agree(hour, only("60 minutes before bed", lexicon))
     assert agree(only("2 hours", lexicon), only("2.4 hours", lexicon))
+
+
+# ── how writers round, bound and name numbers ────────────────────────────────────────────
+# A class of false NUMBER_MISMATCH and CONTRADICTED: an article rounds a source's figure
+# ("more than 9,000 people" for 9,318), writes an age band another way ("in their thirties"
+# for "aged 30 to 39"), or counts one thing where the source counts another in the same
+# sentence ("5,200 primary school pupils" beside "140 primary schools").
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [("more than 9,000 people took part", "9,318 participants were enrolled"),
+     ("just over 2,000 patients", "2,140 patients"),
+     ("over 40 trials were pooled", "43 trials"),
+     ("at least 600 adults", "612 adults"),
+     ("nearly half of the nurses", "47% of nurses"),
+     ("almost 30% of smokers", "28.5% of smokers"),
+     ("about one in six drivers", "16.4% of drivers"),
+     ("roughly a third of the sample", "34% of the sample"),
+     ("around 12,000 children", "11,800 children"),
+     ("up to 30 weeks of follow-up", "a median of 16.5 weeks of follow-up"),
+     ("less than 20 minutes", "12 minutes")],
+)
+def test_a_rounded_or_bounded_figure_agrees_with_the_exact_one(claim, source, lexicon):
+    rounded, exact = only(claim, lexicon), only(source, lexicon)
+    assert rounded.approximate and not exact.approximate
+    assert comparable(rounded, exact) and agree(rounded, exact)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [("more than 9,000 people", "7,900 participants"),  # a bound the figure is below
+     ("more than 9,000 people", "21,500 participants"),  # twice past it: no writer's "more than"
+     ("less than 20 minutes", "26 minutes"),
+     ("nearly half of the nurses", "52% of nurses"),  # "nearly" stops short of it
+     ("nearly half of the nurses", "31% of nurses"),
+     ("about one in six drivers", "25% of drivers"),
+     ("at least 600 adults", "540 adults")],
+)
+def test_a_qualified_figure_still_disagrees_with_another(claim, source, lexicon):
+    assert not agree(only(claim, lexicon), only(source, lexicon))
+
+
+def test_a_qualifier_is_read_with_its_number(lexicon):
+    quantity = only("The review found more than 9,000 people", lexicon)
+    assert quantity.text == "more than 9,000 people"
+    assert quantity.low_high == (9000.0, 18000.0)
+    assert only("up to 35 weeks of follow-up", lexicon).low_high == (0.0, 35 * 10080.0)
+    # A year is never a bound: "before 2019" names a time.
+    assert not only("in studies before 2019", lexicon).approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [("a 45-year-old teacher", (45.0, 45.0)), ("13 to 15 year olds", (13.0, 15.0)),
+     ("13- to 15-year-olds", (13.0, 15.0)), ("pupils aged 13 to 15", (13.0, 15.0)),
+     ("nurses in their thirties", (30.0, 39.0)), ("nurses in their early 30s", (30.0, 39.0)),
+     ("a man in his sixties", (60.0, 69.0))],
+)
+def test_ages_written_any_way_are_ages(text, band, lexicon):
+    quantity = only(text, lexicon)
+    assert (quantity.kind, quantity.low_high) == (AGE, band)
+
+
+def test_an_age_band_agrees_however_it_is_written(lexicon):
+    assert agree(only("nurses in their thirties", lexicon), only("nurses aged 30 to 39", lexicon))
+    assert agree(only("13- to 15-year-olds", lexicon), only("children aged 13 to 15 years", lexicon))
+    assert not agree(only("nurses in their thirties", lexicon), only("nurses aged 45 to 54", lexicon))
+    # "16 years. Old habits" is a duration and a new sentence, not an age.
+    assert read_quantities("They smoked for 16 years. Old habits die hard.", lexicon)[0].kind != AGE
+
+
+def test_a_decade_of_years_is_not_seconds(lexicon):
+    decade = only("popular since the 1980s", lexicon)
+    assert (decade.kind, decade.low_high) == (YEAR, (1980.0, 1989.0))
+    assert read_quantities("their 40s were busy", lexicon)[0].kind == AGE
+
+
+@pytest.mark.parametrize("text", ["type 1 diabetes", "a phase 3 trial", "stage 4 cancer", "see table 2 below",
+                                  "grade 2 hypertension"])
+def test_a_number_that_names_a_thing_is_no_quantity(text, lexicon):
+    assert read_quantities(text, lexicon) == ()
+
+
+def test_a_label_word_before_a_comma_does_not_swallow_the_next_number(lexicon):
+    quantity = only("In this cohort, 2,310 women were followed", lexicon)
+    assert (quantity.kind, quantity.value) == (COUNT, 2310.0)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("5,200 primary school pupils", "140 primary schools"),
+     ("18 outpatient clinics", "18 outpatient nurses"),
+     ("24 pilot studies", "24 pilot participants")],
+)
+def test_counts_of_different_things_are_not_comparable(first, second, lexicon):
+    assert not comparable(only(first, lexicon), only(second, lexicon))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit"),
+    [("5,200 primary school pupils", COUNT, "students"), ("12 small pilot trials", COUNT, "studies"),
+     ("25 trial comparisons", NUMBER, "comparisons"), ("9 healthy men", COUNT, "men"),
+     ("40 placebo-controlled comparisons", NUMBER, "comparisons")],
+)
+def test_a_number_counts_the_noun_its_describing_words_lead_to(text, kind, unit, lexicon):
+    quantity = only(text, lexicon)
+    assert (quantity.kind, quantity.unit) == (kind, unit)
+
+
+def test_a_share_with_a_qualifier_keeps_its_kind(lexicon):
+    assert only("roughly a third of the sample", lexicon).kind == PROPORTION

@@ -6,13 +6,8 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.language.numbers import read_quantities
-from pipeline.language.polarity import (
-    clash,
-    negated,
-    null_clash,
-    oppositions,
-    polarities,
-)
+from pipeline.language.polarity import negated, oppositions, polarities
+from pipeline.language.reversal import clash, null_clash
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +110,7 @@ def test_a_number_for_the_same_measure_is_found_among_other_numbers(settings):
                 "Total sleep time rose by 12 min with magnesium and by 5 min with placebo."]
     quantity, other, where = number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
                                              passages, frozenset({"sleep", "supplement", "night"}), settings)
-    assert (quantity.text, other.text, where) == ("half an hour", "12 min", 1)
+    assert (quantity.text, other.text, where) == ("around half an hour", "12 min", 1)  # its qualifier read with it
     # The same number given somewhere in the cited text is no conflict.
     assert number_conflict(claim, read_quantities(claim, settings.lexicon("numbers")), passages,
                            passages + ["Sleep rose by 30 minutes."], frozenset({"sleep"}), settings) is None
@@ -147,3 +142,92 @@ def test_no_more_is_a_null_finding_only_in_a_comparison(settings):
     assert null_clash(claim, "Fish oil was no more effective than placebo and reduced nothing.", settings)
     assert not null_clash("She cut back on salt and lowered her readings.",
                           "I cut right back: no more salt at the table, and lower readings.", settings)
+
+
+# ── words that look like reversals and are not (sentences written for these tests) ────────
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The cream eased itching but not redness.", "It worked in the first week and not the second.",
+     "The drug protects adults but not infants from the virus."],
+)
+def test_a_contrasted_negation_governs_one_word_not_the_verb(settings, text):
+    negated_terms = {key for key, (negated, _, _) in polarities(text, settings).items() if negated}
+    assert len(negated_terms) == 1, negated_terms
+    assert not _opposed(text, text.split(" but ")[0].split(" and ")[0] + ".", settings).denial
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("The survey cannot show whether snacking at night leads to poor sleep.",
+      "Snacking at night was associated with poor sleep."),
+     ("It is not known whether the spray reduces infections.", "The spray reduced infections in ferrets."),
+     ("The trial could not say if extra vitamin D prevents falls.", "Extra vitamin D prevents falls in care homes.")],
+)
+def test_an_open_question_negates_knowing_not_its_content(settings, claim, passage):
+    found = _opposed(claim, passage, settings)
+    assert not (found.denial or found.weak_denial or found.negation), found
+
+
+def test_a_comparison_is_not_a_null_finding_but_comparable_groups_are(settings):
+    from pipeline.language.polarity import null_wording
+    assert not null_wording("Walking lowered blood pressure compared with resting.", settings)
+    assert not null_wording("The two arms were compared at twelve weeks.", settings)
+    assert null_wording("Blood pressure was comparable between the groups.", settings)
+    assert clash("Walking lowered blood pressure compared with resting.",
+                 "Walking lowered blood pressure more than resting did.", settings)[0] != "null"
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("The pill did not lower the risk of migraine.", "There was no reduction in migraine risk with the pill."),
+     ("Neither dose shortened the illness.", "Illness duration did not differ between doses and placebo."),
+     ("Screen time was not linked to grades.", "There was no association between screen time and grades.")],
+)
+def test_a_negated_change_is_a_null_finding_and_agrees_with_one(settings, claim, passage):
+    from pipeline.language.polarity import no_effect
+    assert no_effect(claim, settings) and no_effect(passage, settings)
+    assert clash(claim, passage, settings) == ("", "")
+
+
+def test_a_negated_change_still_clashes_with_a_stated_change(settings):
+    assert clash("The pill did not lower the risk of migraine.", "The pill lowered the risk of migraine.",
+                 settings)[0] == "negation"
+
+
+def test_a_hyphenated_non_word_states_the_negation_not_the_word(settings):
+    claim = "Walkers slept longer than adults not exercising."
+    assert not _opposed(claim, "Walkers slept longer than non-exercising adults.", settings).weak_denial
+    assert _opposed(claim, "Walkers slept longer than exercising adults.", settings).weak_denial
+
+
+@pytest.mark.parametrize(
+    "passage",
+    ["These results should not be extrapolated to other brands.", "The findings may not apply to older adults.",
+     "Results cannot be generalised to people with diabetes."],
+)
+def test_a_caveat_on_how_far_findings_reach_denies_nothing(settings, passage):
+    assert not negated(passage, settings)
+
+
+def test_words_of_an_age_are_no_antonyms(settings):
+    assert clash("Young people who were bullied online reported poor sleep.",
+                 "12 to 15 year olds who were bullied online reported poor sleep.", settings)[0] == ""
+    assert clash("Young people slept well.", "Old people slept well.", settings)[0] in ("antonym", "direction")
+
+
+def test_a_direction_word_after_another_says_how_much(settings):
+    # "fell more" is a bigger fall, not a rise.
+    assert polarities("Fatigue fell more in swimmers.", settings)["swimmer"][1] == -1
+    assert not _opposed("Fatigue fell in swimmers.", "Fatigue fell more in swimmers.", settings).direction
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The spray did not result in a statistically significant fall in infections.",
+     "Differences in sleep were not statistically significant.", "The effect on mood was non-significant."],
+)
+def test_denied_significance_is_a_null_finding(settings, text):
+    from pipeline.language.polarity import no_effect, null_wording
+    assert null_wording(text, settings) and no_effect(text, settings)

@@ -359,7 +359,7 @@ def test_a_number_the_source_gives_otherwise_for_the_same_measure_contradicts(se
     claim = Claim("c1", "The supplements added around half an hour of sleep each night.", "s", 0, 1, ("1",))
     evidence, judgements = match_claims([claim], [source], settings)
     assert judgements[0].verdict == "contradicted"
-    assert '"half an hour"' in judgements[0].reason and '"12 min"' in judgements[0].reason
+    assert '"around half an hour"' in judgements[0].reason and '"12 min"' in judgements[0].reason
     assert (evidence[0].passage_id, evidence[0].relation) == ("1:p3", "contradicts")
 
 
