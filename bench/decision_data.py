@@ -9,8 +9,9 @@ only (bench/splits.py draws the line; a held-out item is never read here):
                  from their archives; labels from expected.toml (verdict sets, flags, not_flags,
                  skipped sentences)
     case         the development cases of ../shared/eval/articles (screentime, vitc-colds,
-                 probiotics-ibs, hiit-diabetes), each site served on loopback; labels from
-                 gold.json (verdict sets, flags_any, flags_none, not_claims)
+                 probiotics-ibs, hiit-diabetes) and of our own fixtures/articles (earbuds-hearing,
+                 standing-desks, nordic-walking, magnesium-cramps), each site served on loopback;
+                 labels from gold.json (verdict sets, flags_any, flags_none, not_claims)
     check_covid  Check-COVID train: each claim with its cited abstract's sentences; SUPPORT →
                  supported, REFUTE → contradicted, NOTENOUGHINFO → unsupported
     healthver    HealthVer dev, the development half by topic; the evidence passage cut into
@@ -46,10 +47,10 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 import evidence_eval  # noqa: E402
 import public_articles as public  # noqa: E402
-from article_eval import case_folders, serve  # noqa: E402
+from article_eval import CASE_GROUPS, case_folders, serve  # noqa: E402
 from expectations import load_expected  # noqa: E402
 from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
-from splits import HELD_OUT_FIXTURES, article_case_held_out, healthver_held_out, scifact_held_out  # noqa: E402
+from splits import HELD_OUT_FIXTURES, healthver_held_out, scifact_held_out  # noqa: E402
 
 from pipeline.assess import assess_claims  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
@@ -136,8 +137,9 @@ def development_articles(settings: Settings) -> list[CheckedArticle]:
             found.append(CheckedArticle(fixture.name, "fixture", outcome.report.article, outcome.report.sources, gold,
                                         tuple(entry["contains"] for entry in expected.get("skipped", []))))
         loopback = settings.with_fetch(allow_private_hosts=True)
-        for case in case_folders():
-            if article_case_held_out(case.name):
+        cases = [(case, held_out) for root, held_out in CASE_GROUPS.values() for case in case_folders(root)]
+        for case, held_out in cases:
+            if held_out(case.name):
                 continue
             data = json.loads((case / "gold.json").read_text(encoding="utf-8"))
             with serve(case / "site") as port:

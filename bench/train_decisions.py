@@ -434,7 +434,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "(binary logistic over a few features), fitted on the development articles alone "
                     "(pipeline/match/verdict_model.py)",
             "trained_on": "development data only (bench/decision_data.py): fixtures but vitd; the article cases "
-                          "screentime, vitc-colds, probiotics-ibs, hiit-diabetes; Check-COVID train; HealthVer dev "
+                          "screentime, vitc-colds, probiotics-ibs, hiit-diabetes and ours earbuds-hearing, standing-desks, "
+                          "nordic-walking, magnesium-cramps; Check-COVID train; HealthVer dev "
                           "and SciFact pairs, development halves of bench/splits.py; COVID-Fact train",
             "examples": dict(Counter(e.dataset for e in examples)),
             "fully_supported_examples": sum(tells_whole_from_part(e) for e in examples),
