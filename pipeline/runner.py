@@ -15,7 +15,7 @@
                 settings), and those are not extracted again
     5. match    claims × passages → Evidence, one Judgement per claim
     6. assess   everything → Flags; a claim whose flags say it goes beyond its sources has
-                its verdict lowered (assess.verdicts_after_flags)
+                its verdict lowered (assess.settle)
     7. graph    the claim–evidence graph, and the summary queries on it
     8. report   report.json / report.md / report.html / graph.graphml, atomically
 
@@ -334,7 +334,7 @@ def _analyse(
 
     progress.start("assess")
     flags = assess.assess_claims(article, sources, evidence, judgements, settings)
-    judgements = assess.verdicts_after_flags(judgements, flags, settings)
+    judgements, flags = assess.settle(judgements, flags, settings)
     progress.finish("assess")
 
     report = Report(

@@ -18,22 +18,6 @@ _LEARNED = "the learned verdict weighs"
 
 # (fixture, mismatch kind, the claim's `contains`) → why the gap is still open.
 KNOWN_GAPS = {
-    ("heart", "verdict", "Among adults over 60, higher daily step counts"):
-        "called supported: the women-only population is reported (GENERALIZATION), but the verdict "
-        "does not count a population the claim widens as content the source lacks",
-    ("omega3", "verdict", "According to Harvard Health Publishing"):
-        "called supported: the misattribution is flagged (MISATTRIBUTION), but the claim's words are "
-        "found in the cited review, which says DHA-predominant formulas showed no benefit; the "
-        "reversal is not read",
-    ("coldwater", "verdict", "helps people burn more calories"):
-        f"called supported (GENERALIZATION is raised): the brown-fat evidence is from a small group; "
-        f"{_LEARNED} the two key terms the sources lack as lightly as a paraphrase's",
-    ("heart", "verdict", "cuts your risk of heart disease and stroke in half"):
-        f"called supported (MISQUOTE is raised): no passage gives \"in half\"; {_LEARNED} a number the "
-        "sources do not give lightly (the development articles' number reading still has false alarms)",
-    ("heart", "verdict", "The British Heart Foundation has highlighted"):
-        f"unsupported (MISATTRIBUTION is raised): the cited study says it, the model reads the long "
-        f"attributed claim against it as unsupported ({_LEARNED} the judge's low support of a long claim)",
     ("intimacy", "verdict", "NPSA should be tailored to each couple"):
         f"unsupported: a long claim several passages each say in part; {_LEARNED} the judge's low "
         "support of it over what the kept passages carry together",
@@ -42,14 +26,9 @@ KNOWN_GAPS = {
     ("intimacy", "verdict", "sharing the housework"):
         f"called supported: [10] supports most of the habits listed, not shared housework, and [11] is "
         f"dead; {_LEARNED} the four key terms no readable source gives as lightly as a paraphrase's",
-    ("omega3", "verdict", "reduce depressive symptoms and also improve sleep quality"):
-        f"called supported: \"sleep quality\" is in no source; {_LEARNED} an added outcome worded as "
-        "plainly as the rest as lightly as a paraphrase",
     ("omega3", "missing_flag", "reduce depressive symptoms and also improve sleep quality"):
-        "PARTIAL_SUPPORT restates the verdict above",
-    ("sleep", "verdict", "The NHS calls it"):
-        f"called supported (MISQUOTE is raised): the quoted words are not on the NHS page; {_LEARNED} "
-        "the judge's middling support of the rest of the sentence",
+        "PARTIAL_SUPPORT: \"sleep quality\" is in no source; the verdict is an acceptable one but not "
+        "partial support, which the expectation asks to be flagged",
 }
 
 

@@ -26,6 +26,7 @@ from scripts import load_script
 from pipeline import cli
 from pipeline import config as settings_module
 from pipeline.assess.assessor import assess_claims
+from pipeline.assess.ceiling import settle
 from pipeline.batch import VERBS, run_batch
 from pipeline.config import load_settings
 from pipeline.language.text import sentence_spans
@@ -256,6 +257,7 @@ def test_a_flag_example_raises_exactly_the_flags_shown(code: str) -> None:
     settings = load_settings()
     evidence, judgements = match_claims([claim], sources, settings)
     flags = assess_claims(Article("example", "flags.md", "0", text, (claim,), ()), sources, evidence, judgements, settings)
+    _, flags = settle(judgements, flags, settings)
     shown = set(re.findall(r"`([A-Z_]+)` ([a-z]+)", str(example["flags"])))
     assert {(flag.code, flag.severity) for flag in flags} == shown
 

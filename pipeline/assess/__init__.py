@@ -18,6 +18,6 @@ contract code, a severity, a message in an editor's words and the passage it res
 from __future__ import annotations
 
 from .assessor import assess_claims
-from .ceiling import verdicts_after_flags
+from .ceiling import flags_after_ceilings, settle, verdicts_after_flags
 
-__all__ = ["assess_claims", "verdicts_after_flags"]
+__all__ = ["assess_claims", "flags_after_ceilings", "settle", "verdicts_after_flags"]

@@ -13,7 +13,9 @@ sources back only part of the claim as written, and the verdict says so:
     `unsupported`: what it asserts is that someone said them.
 
 A verdict already below the ceiling stays as it is (`contradicted` and `unverifiable` are
-never raised). Which flag caps at which verdict is a setting ([assess] partial_at_most,
+never raised). A PARTIAL_SUPPORT flag restates the verdict it was raised for: on a claim
+lowered to `unsupported` it is dropped (`flags_after_ceilings`), since the flag that lowered
+the verdict says what is wrong and a report never shows a flag that contradicts its verdict. Which flag caps at which verdict is a setting ([assess] partial_at_most,
 unsupported_at_most).
 """
 
@@ -58,3 +60,18 @@ def verdicts_after_flags(judgements: Sequence[Judgement], flags: Sequence[Flag],
                 break
         settled.append(judgement)
     return tuple(settled)
+
+
+def flags_after_ceilings(flags: Sequence[Flag], judgements: Sequence[Judgement]) -> tuple[Flag, ...]:
+    """`flags` without the PARTIAL_SUPPORT of a claim whose verdict is now `unsupported` (only a
+    ceiling makes a partially supported claim so; see the module docstring)."""
+    lowered = {judgement.claim_id for judgement in judgements if judgement.verdict == "unsupported"}
+    return tuple(flag for flag in flags if not (flag.code == "PARTIAL_SUPPORT" and flag.claim_id in lowered))
+
+
+def settle(judgements: Sequence[Judgement], flags: Sequence[Flag],
+           settings: Settings) -> tuple[tuple[Judgement, ...], tuple[Flag, ...]]:
+    """The verdicts and flags a report shows: verdicts lowered by their flags, then the flags
+    that restated a verdict the claim no longer has dropped."""
+    lowered = verdicts_after_flags(judgements, flags, settings)
+    return lowered, flags_after_ceilings(flags, lowered)

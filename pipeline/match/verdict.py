@@ -197,10 +197,13 @@ class Decision:
 
 def allowed_verdicts(inputs: VerdictInputs) -> tuple[Verdict, ...]:
     """The verdicts the evidence allows the model to give: `contradicted` only with a passage
-    an editor can be shown to say otherwise (a judged passage with an explicit reversal, one
-    the judge reads as contradicting rather than supporting, or a number given otherwise),
-    `supported` and `partially_supported` only with a judged passage."""
-    against = inputs.worst is not None or inputs.against is not None or inputs.number is not None
+    an editor can be shown to say otherwise (a judged passage with an explicit reversal, or a
+    number given otherwise: the contract's "says the opposite"), `supported` and
+    `partially_supported` only with a judged passage. (Allowing it also where the judge merely
+    leans against a passage with no reversal cost nothing on the development articles and
+    gained under 0.01 macro-F1 on the public sets, 5-fold, but called hedges that deny knowing
+    ("cannot show whether") contradicted.)"""
+    against = inputs.worst is not None or inputs.number is not None
     return tuple(verdict for verdict in VERDICT_CLASSES
                  if (verdict != "contradicted" or against)
                  and (verdict not in ("supported", "partially_supported") or inputs.best is not None))

@@ -10,7 +10,7 @@ import pytest
 from test_assess import make_source
 
 from pipeline.assess.assessor import assess_claims
-from pipeline.assess.ceiling import verdicts_after_flags
+from pipeline.assess.ceiling import flags_after_ceilings, verdicts_after_flags
 from pipeline.config import load_settings
 from pipeline.match.matcher import match_claims
 from pipeline.records import Article, Claim, Flag, Judgement
@@ -94,3 +94,16 @@ def test_the_hedged_claim_itself_stays_supported(settings):
     flags = assess_claims(Article("t", "mem", "0", text, (claim,), ()), [HEDGED_REVIEW], evidence, judgements, settings)
     (settled,) = verdicts_after_flags(judgements, flags, settings)
     assert not flags and settled.verdict == "supported"
+
+
+@pytest.mark.parametrize("verdict", ["partially_supported", "supported"])
+def test_a_claim_lowered_to_unsupported_keeps_no_partial_support_flag(settings, verdict):
+    # The model's partial support raised PARTIAL_SUPPORT; MISQUOTE lowers the claim to
+    # unsupported, so the flag would contradict the verdict shown beside it.
+    flags = [Flag("c1", "PARTIAL_SUPPORT", "medium", "m."), Flag("c1", "MISQUOTE", "high", "m."),
+             Flag("c2", "PARTIAL_SUPPORT", "medium", "m.")]
+    judgements = [Judgement("c1", verdict, 0.8, "r."), Judgement("c2", "partially_supported", 0.6, "r.")]
+    settled = verdicts_after_flags(judgements, flags, settings)
+    kept = flags_after_ceilings(flags, settled)
+    assert settled[0].verdict == "unsupported"
+    assert [(flag.claim_id, flag.code) for flag in kept] == [("c1", "MISQUOTE"), ("c2", "PARTIAL_SUPPORT")]

@@ -52,9 +52,12 @@ def test_a_rounded_figure_of_the_source_is_not_contradicted(claim, settings):
      ("In a survey of more than 9,000 pupils, a third of short sleepers reported frequent headaches.",
       "more than 9,000")],
 )
-def test_a_changed_figure_is_still_contradicted(claim, figure, settings):
+def test_a_changed_figure_is_not_supported_and_is_named(claim, figure, settings):
+    # A fact-checker accepts contradicted or partially supported for a changed figure (the
+    # article cases' gold); the figure must be the one the reason names (NUMBER_MISMATCH is
+    # the flag, tested in tests/assess).
     found, reason = verdict(claim, SURVEY, settings)
-    assert found == "contradicted" and figure in reason, reason
+    assert found in ("contradicted", "partially_supported") and figure in reason, reason
 
 
 SHARES = [

@@ -113,7 +113,7 @@ def test_a_paraphrase_carries_its_key_content(settings):
     ]:
         _, decision = decided(claim, [passage, "The clinic is in a small town."], settings)
         features = decision.inputs.named()
-        assert features["support"] > 0.5 and features["union"] >= 0.8
+        assert features["support"] > 0.5 and features["union"] >= 0.8 - 1e-9
         assert features["key_missing_weight"] <= 0.2 and features["contradiction"] == 0.0
 
 
