@@ -215,14 +215,18 @@ def _check_case(case: Path, out: Path, work: Path, options: Options) -> dict[str
     """The case's site served on loopback and its article (a file with PORT filled in, or
     site/article.html by URL) checked."""
     with serve(case / "site") as port:
-        article = next((case / f"article.{ext}" for ext in ("md", "txt") if (case / f"article.{ext}").exists()), None)
-        if article is not None:
-            target = work / f"{case.name}{article.suffix}"
-            target.write_text(article.read_text(encoding="utf-8").replace("PORT", str(port)), encoding="utf-8")
-            location = str(target)
-        else:
-            location = f"http://127.0.0.1:{port}/article.html"
-        return run_check(location, out, options)
+        return run_check(case_location(case, port, work), out, options)
+
+
+def case_location(case: Path, port: int, work: Path) -> str:
+    """Where to check a case whose site is served on `port`: its article file with PORT filled
+    in, written under `work`, or else site/article.html by URL."""
+    article = next((case / f"article.{ext}" for ext in ("md", "txt") if (case / f"article.{ext}").exists()), None)
+    if article is None:
+        return f"http://127.0.0.1:{port}/article.html"
+    target = work / f"{case.name}{article.suffix}"
+    target.write_text(article.read_text(encoding="utf-8").replace("PORT", str(port)), encoding="utf-8")
+    return str(target)
 
 
 def shared_score(report: Path, case: Path, *, baseline: bool = False) -> dict[str, Any]:

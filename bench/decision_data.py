@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 import evidence_eval  # noqa: E402
 import public_articles as public  # noqa: E402
-from article_eval import CASE_GROUPS, case_folders, serve  # noqa: E402
+from article_eval import CASE_GROUPS, case_folders, case_location, serve  # noqa: E402
 from expectations import load_expected  # noqa: E402
 from manifest import fixture_article, fixture_folders, is_held_out  # noqa: E402
 from splits import HELD_OUT_FIXTURES, healthver_held_out, scifact_held_out  # noqa: E402
@@ -143,15 +143,7 @@ def development_articles(settings: Settings) -> list[CheckedArticle]:
                 continue
             data = json.loads((case / "gold.json").read_text(encoding="utf-8"))
             with serve(case / "site") as port:
-                article = next((case / f"article.{ext}" for ext in ("md", "txt")
-                                if (case / f"article.{ext}").exists()), None)
-                if article is not None:
-                    target = work / f"{case.name}{article.suffix}"
-                    target.write_text(article.read_text(encoding="utf-8").replace("PORT", str(port)), encoding="utf-8")
-                    location = str(target)
-                else:
-                    location = f"http://127.0.0.1:{port}/article.html"
-                outcome = check_article(CheckRequest(location, work / case.name), loopback)
+                outcome = check_article(CheckRequest(case_location(case, port, work), work / case.name), loopback)
             gold = tuple(GoldClaim(entry["fragment"], frozenset(entry["verdict"]),
                                    frozenset(entry.get("flags_any", ())), frozenset(entry.get("flags_none", ())))
                          for entry in data["claims"])
