@@ -392,17 +392,26 @@ def absence_cue(text: str, lexicon: Mapping[str, Any]) -> CueHit | None:
 
     Either an absence phrase ("not established", "has not been studied"), or a denying
     marker ("no", "lack of", "do not provide") followed within `window` words by an evidence
-    noun ("no randomized trials"). A marker before an ordinary noun ("found no effect") is a
-    finding, not an absence claim.
+    noun ("no randomized trials"). A marker before an ordinary noun ("found no effect") or before
+    an evidence word used as a verb ("few reported side effects") is a finding, not an absence
+    claim.
     """
     hits = cue_set(lexicon, "phrases", "markers", "evidence_nouns").find(text)
     window = int(lexicon.get("markers", {}).get("window", 4))
     for hit in hits:
         if hit.group == "phrases":
             return hit
+    # Evidence nouns are matched by stem, so "reported" and "studied" would count; as verbs they
+    # tell what people did ("a few reported sore wrists"), not that evidence is missing.
+    nouns = [hit for hit in hits if hit.group == "evidence_nouns" and not hit.surface.lower().endswith("ed")]
+    # The marker must govern the evidence noun: a word such as "in", "of" or "one" between them
+    # makes the marker deny something else ("no one in the trial", "none of the studies found").
+    breakers = frozenset(lexicon.get("markers", {}).get("not_between", []))
+    words = [token.word for token in tokenize(text)] if breakers else []
     for marker in (hit for hit in hits if hit.group == "markers"):
-        for noun in (hit for hit in hits if hit.group == "evidence_nouns"):
-            if 0 < noun.first_token - marker.last_token <= window:
+        for noun in nouns:
+            between = words[marker.last_token + 1 : noun.first_token]
+            if 0 < noun.first_token - marker.last_token <= window and not breakers.intersection(between):
                 return CueHit("markers", marker.cue, text[marker.start : noun.end], marker.start, noun.end,
                               marker.first_token, noun.last_token)
     return None

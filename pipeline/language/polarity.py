@@ -21,7 +21,7 @@ pipeline/language/reversal.py adds the looser reversals the judge weighs and nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -328,6 +328,8 @@ def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[A
         verbs = [other.first_token for other in hits if other.group in ("up", "down") and other.first_token > governed[0]]
         if verbs:
             governed = [position for position in governed if position < verbs[0]]
+    if governed and hit.surface.lower() in scope.get("set_pronouns", []):
+        governed = _predicate_after_set(text, tokens, hit, governed, in_cue, scope)
     if governed and hit.first_token and tokens[hit.first_token - 1].word in scope.get("contrast", []):
         governed = governed[:1]
     if governed and undecided:
@@ -336,6 +338,23 @@ def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[A
         if opener is not None:
             governed = [position for position in governed if position < opener]
     return governed
+
+
+def _predicate_after_set(text: str, tokens: Sequence[Any], hit: Any, governed: list[int], in_cue: set[int],
+                         scope: Mapping[str, Any]) -> list[int]:
+    """The words a negating pronoun denies when a phrase naming whom it counts follows it
+    ("nobody in the walking group had a serious side effect" denies the side effect, not the
+    walking group): the content words of its clause after the first predicate verb
+    (negation.toml [scope] set_*), as many as it would govern; all it governs when no such
+    phrase or verb is there."""
+    right_after = [token.word for token in tokens[hit.last_token + 1 : hit.last_token + 3]]
+    if not set(right_after) & set(scope.get("set_prepositions", [])):
+        return governed
+    verbs = frozenset(scope.get("set_verbs", []))
+    verb = next((i for i in range(hit.last_token + 1, len(tokens)) if tokens[i].word in verbs), None)
+    if verb is None:
+        return governed
+    return clause_words(text, tokens, verb, +1, in_cue)[: len(governed)] or governed
 
 
 def _company(reading: _Reading) -> Company:

@@ -147,3 +147,34 @@ def test_a_plain_denial_of_what_the_source_found_is_still_contradicted(settings)
 def test_words_that_look_like_negations_are_no_reversal(claim, passage, settings):
     found, reason = verdict(claim, [passage], settings)
     assert found != "contradicted", reason
+
+
+# ── a negating pronoun and the people it counts ──────────────────────────────────────────
+
+TRIAL_HARMS = [
+    "No serious adverse events occurred during the trial.",
+    "Nine participants in the cycling group reported short-lived knee soreness in the first month.",
+    "Blood pressure fell more in the cycling group than in the control group.",
+]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["Nobody in the cycling group had a serious side effect.",
+     "None of the volunteers in the cycling group had a serious adverse event.",
+     "No one among the cyclists developed a serious side effect, though a few reported sore knees.",
+     "None of the participants from the cycling group suffered serious adverse events."],
+)
+def test_whom_a_negating_pronoun_counts_is_not_denied(claim, settings):
+    found, reason = verdict(claim, TRIAL_HARMS, settings)
+    assert found != "contradicted", reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["Nobody in the cycling group reported knee soreness.",
+     "None of the participants in the cycling group saw their blood pressure fall."],
+)
+def test_what_a_negating_pronoun_denies_is_still_contradicted(claim, settings):
+    found, reason = verdict(claim, TRIAL_HARMS, settings)
+    assert found == "contradicted", reason

@@ -121,6 +121,8 @@ def test_abbreviation_and_synonym_count_as_the_same_terms(settings):
 @pytest.mark.parametrize(
     "claim",
     ["No randomized trials have compared gardening with walking.",
+     "There is little good-quality research on gardening and sleep.",
+     "Lack of long-term trials means nobody knows whether gardening helps.",
      "There is no evidence that gardening cures insomnia.",
      "Whether gardening helps sleep has not been studied."],
 )
@@ -128,6 +130,21 @@ def test_absence_claims_are_unverifiable(settings, claim):
     judged = judge_passages(claim, ["Gardening was compared with walking in a trial."], settings)
     assert judged.verdict == "unverifiable"
     assert "absence" in judged.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["A few participants reported mild stomach upsets in the first week.",
+     "Few of the volunteers reported any dizziness after the sessions.",
+     "Little was reported about side effects beyond occasional headaches.",
+     "None of the children studied had a serious reaction.",
+     "No one in the trial had a serious complication.",
+     "None of the studies found a benefit of the supplement.",
+     "No child in either study group was admitted to hospital."],
+)
+def test_an_evidence_word_used_as_a_verb_is_not_an_absence_claim(settings, claim):
+    judged = judge_passages(claim, ["Some participants reported stomach upsets, dizziness or headaches."], settings)
+    assert judged.verdict != "unverifiable", judged.reason
 
 
 def test_a_finding_of_no_effect_is_not_an_absence_claim(settings):
