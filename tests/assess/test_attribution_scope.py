@@ -18,6 +18,7 @@ from test_assess import make_source
 
 from pipeline.assess.assessor import assess_claims
 from pipeline.assess.attribution import short_form
+from pipeline.assess.widening import age_bands
 from pipeline.config import load_settings
 from pipeline.language.outlets import named_outlets
 from pipeline.match.matcher import match_claims
@@ -133,3 +134,90 @@ def test_a_group_the_clinic_never_mentions_is_still_misattributed(settings):
     text = "The clinic says lifeguards and ski instructors should start with 20 to 30 minutes of standing at a time."
     flags, _ = flags_of(settings, text, (CLINIC_BLOG,))
     assert flags["MISATTRIBUTION"].severity == "medium" and "never mentions" in flags["MISATTRIBUTION"].message
+
+
+# ── whom a study's finding is stated of ─────────────────────────────────────────────────────
+
+STRETCH_COHORT = make_source(
+    "1", "We followed 820 pupils aged 11 to 13 years from 14 schools for four years. "
+         "Each extra ten minutes of daily stretching at baseline was associated with a lower back stiffness "
+         "score at follow-up. "
+         "Because stretching was self-reported, the association may be overstated.",
+    url="https://journal.example.org/stretching-cohort", kind="peer_reviewed", study_designs=("cohort",),
+    title="Daily stretching and back stiffness in early adolescence: a prospective cohort study")
+
+POLE_LAB = make_source(
+    "1", "Twelve healthy men aged 20 to 30 years walked on a treadmill with and without poles. "
+         "Walking with poles raised oxygen uptake by 18% compared with walking without poles. "
+         "The sample was small and included only young, fit men; the results may differ in women, "
+         "older adults and people with heart disease.",
+    url="https://journal.example.org/pole-oxygen", kind="peer_reviewed", study_designs=("randomized_trial",),
+    title="Oxygen uptake with and without walking poles in young men: a crossover trial")
+
+
+@pytest.mark.parametrize("text", [
+    "A study that followed 820 children aged 11 to 13 found that those who stretched more each day tended to "
+    "have slightly lower back stiffness scores four years later.",
+    "Pupils who stretched for longer each day tended to have lower back stiffness scores four years later, "
+    "the cohort found.",
+    "In young people aged 11 to 13, more daily stretching was associated with lower back stiffness scores "
+    "four years on.",
+    "Schoolchildren aged 11 to 13 who stretched more each day were somewhat less stiff in the back four years "
+    "later, a cohort study found.",
+])
+def test_a_finding_reported_in_the_people_the_study_counted_is_no_generalization(settings, text):
+    flags, _ = flags_of(settings, text, (STRETCH_COHORT,))
+    assert "GENERALIZATION" not in flags
+
+
+@pytest.mark.parametrize("text", [
+    "Daily stretching is linked with lower back stiffness in people of any age, the cohort suggests.",
+    "The authors conclude that more daily stretching goes with lower back stiffness scores whatever your age.",
+    "More daily stretching was associated with lower back stiffness, young and old alike.",
+    "Stretching every day is associated with a lower back stiffness score at all ages, for everyone.",
+])
+def test_a_finding_stated_for_everyone_or_any_age_is_a_generalization(settings, text):
+    flags, _ = flags_of(settings, text, (STRETCH_COHORT,))
+    assert flags["GENERALIZATION"].severity == "medium" and "studied" in flags["GENERALIZATION"].message
+
+
+@pytest.mark.parametrize("text", [
+    "Older walkers with sore hips can therefore expect to use about a fifth more oxygen with poles.",
+    "Women who take up pole walking should expect their oxygen uptake to rise by about 18%.",
+    "People with heart disease can expect poles to raise their oxygen uptake by nearly a fifth.",
+])
+def test_advice_drawn_for_a_group_the_study_left_out_is_a_generalization(settings, text):
+    flags, _ = flags_of(settings, text, (POLE_LAB,))
+    assert "may not reach them" in flags["GENERALIZATION"].message
+
+
+@pytest.mark.parametrize("text", [
+    "In a treadmill test of young men, walking with poles raised oxygen uptake by about a fifth.",
+    "Young men walking with poles used about 18% more oxygen than without them, the trial found.",
+    "Walkers should therefore expect poles to make a walk harder work, the small trial suggests.",
+])
+def test_a_report_or_advice_naming_no_left_out_group_is_not(settings, text):
+    flags, _ = flags_of(settings, text, (POLE_LAB,))
+    assert "may not reach them" not in getattr(flags.get("GENERALIZATION"), "message", "")
+
+
+def test_dropping_the_condition_of_a_counted_group_is_still_a_generalization(settings):
+    study = make_source(
+        "1", "We surveyed 240 retired men with high blood pressure. "
+             "Weekly stretching was associated with lower systolic blood pressure.",
+        url="https://journal.example.org/stretch-bp", kind="peer_reviewed", study_designs=("cross_sectional",),
+        title="Stretching and blood pressure in retired men with hypertension")
+    flags, _ = flags_of(settings, "Weekly stretching is associated with lower systolic blood pressure in men.", (study,))
+    assert "GENERALIZATION" in flags
+
+
+@pytest.mark.parametrize(("text", "bands"), [
+    ("pupils aged 13 to 15 years", {(13, 15)}),
+    ("children ages 6-9 took part", {(6, 9)}),
+    ("among 12- to 14-year-olds", {(12, 14)}),
+    ("volunteers between the ages of 18 and 30", {(18, 30)}),
+    ("aged 65 and over", set()),  # no upper bound: no band
+    ("from 2 to 4 weeks", set()),  # no word of age
+])
+def test_age_bands_are_read_in_their_usual_wordings(settings, text, bands):
+    assert age_bands(text, settings.lexicon("population")) == bands
