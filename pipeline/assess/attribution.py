@@ -83,11 +83,31 @@ def names_source(name: str, source: Source, context: ClaimContext) -> bool:
         return True  # "Halvorsen and colleagues found" for a paper by Halvorsen I et al.
     if len(squashed) >= 5 and any(len(other) >= 5 and fuzz.ratio(squashed, other) >= 90 for other in known):
         return True
-    if len(squashed) >= 5 and any(short_form(name, full, function_words)
-                                  for full in (source.publisher, source.journal, *source.names) if full):
-        return True  # "the Directorate suggests" for a page of the "Health and Safety at Work Directorate"
+    if any(short_form(name, full, function_words) for full in (source.publisher, source.journal, *source.names) if full):
+        return True  # "the Directorate suggests", "NICE" for a page of the body with the longer name
     title_words = {squash(word) for word in re.findall(r"[^\W_]+", source.title)}
     return squashed in title_words or (len(squashed) >= 5 and squashed in squash(source.title))
+
+
+# A name written in capitals only ("NICE", "CDC"): an acronym.
+_ACRONYM = re.compile(r"[A-Z]{3,6}")
+# The share of a name's initials an acronym must keep to stand for it ("CDC" keeps three of
+# "Centers for Disease Control and Prevention"'s four, "NICE" four of five; "NIH" three of
+# five initials of the National Institute for Health and Care Excellence is another body).
+_ACRONYM_SHARE = 0.75
+
+
+def _loose_acronym(acronym: str, full: str, function_words: list[str]) -> bool:
+    """Whether a lower-case acronym is a looser form of `full`'s initials (exact initials are
+    matched by `names_source`): the same first letter, its letters in order among the initials,
+    and most of them kept ("CDC" for "Centers for Disease Control and Prevention", "NICE" for
+    "National Institute for Health and Care Excellence")."""
+    content = initials(full, function_words)[:1]
+    if not content or len(content[0]) <= len(acronym) or content[0][0] != acronym[0]:
+        return False
+    letters = iter(content[0])
+    in_order = all(letter in letters for letter in acronym)
+    return in_order and len(acronym) >= _ACRONYM_SHARE * len(content[0])
 
 
 # Words that join two parts of a name rather than end its head ("Health and Safety ..."):
@@ -102,8 +122,12 @@ def short_form(name: str, full: str, function_words: list[str]) -> bool:
     of "Society for Musculoskeletal Medicine", "Health Service" of "National Health Service").
     A run before "and" or a word that is no function word is only part of a name ("Health" of
     "Health and Safety ...", "National" of "National Institute ...")."""
+    if _ACRONYM.fullmatch(name.strip()):
+        return _loose_acronym(name.strip().lower(), full, function_words)
     words = [word.lower() for word in re.findall(r"[^\W_]+", name)]
     words = [word for word in words if word not in ("the", "its")]
+    if len("".join(words)) < 5:
+        return False  # too short a word to stand for a body ("Care", "Work")
     written = [word.lower() for word in re.findall(r"[^\W_]+", full)]
     enders = {word.lower() for word in function_words} - _JOINING
     size = len(words)

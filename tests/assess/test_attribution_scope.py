@@ -81,6 +81,37 @@ def test_a_short_form_or_acronym_of_another_body_is_named_rightly_too(settings, 
     assert "MISATTRIBUTION" not in flags
 
 
+EXCELLENCE_PAGE = make_source(
+    "1", "Offer people with low back pain a group exercise programme. "
+         "Do not offer belts or corsets for managing low back pain.",
+    url="https://www.excellence.example.org/guidance/back-pain", kind="government",
+    publisher="National Institute for Health and Care Excellence", title="Low back pain: assessment and management")
+
+HEALTH_SERVICE_PAGE = make_source(
+    "1", "Adults should do some type of physical activity every day. "
+         "Break up long periods of sitting with light activity.",
+    url="https://www.healthservice.example.org/live-well/exercise", kind="government",
+    publisher="National Health Service", title="Physical activity guidelines for adults")
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("NICE recommends offering people with low back pain a group exercise programme.", EXCELLENCE_PAGE),
+    ("NICE guidance advises against belts or corsets for low back pain.", EXCELLENCE_PAGE),
+    ("The health service advises breaking up long periods of sitting with light activity.", HEALTH_SERVICE_PAGE),
+    ("NHS guidance says adults should be active in some way every day.", HEALTH_SERVICE_PAGE),
+    ("According to the National Health Service, adults should do some physical activity every day.",
+     HEALTH_SERVICE_PAGE),
+])
+def test_the_body_named_by_a_familiar_acronym_or_description_is_its_page(settings, text, source):
+    flags, _ = flags_of(settings, text, (source,))
+    assert "MISATTRIBUTION" not in flags
+
+
+def test_another_body_s_acronym_is_still_misattributed(settings):
+    flags, _ = flags_of(settings, "NIH guidance advises against belts or corsets for low back pain.", (EXCELLENCE_PAGE,))
+    assert '"NIH"' in flags["MISATTRIBUTION"].message
+
+
 @pytest.mark.parametrize(("text", "body"), [
     ("NHS guidance says desk workers should work towards two hours of standing a day.", "NHS"),
     ("WHO advice recommends that desk workers build up to two hours of standing a day.", "WHO"),
@@ -115,6 +146,10 @@ def test_a_document_noun_with_no_name_before_it_names_no_one(settings):
     ("National", "National Posture Service", False),
     ("Safety", "Health and Safety at Work Directorate", False),
     ("Directorate", "Directorate", False),  # the same name, not a short form of a longer one
+    ("CDC", "Centers for Disease Control and Prevention", True),  # most initials, in order
+    ("NICE", "National Institute for Health and Care Excellence", True),
+    ("NIH", "National Institute for Health and Care Excellence", False),  # too few of them
+    ("WHO", "Riverside Physio Clinic", False),
 ])
 def test_a_short_form_is_the_head_of_a_longer_name(settings, name, full, expected):
     words = settings.lexicon("attribution")["name_function_words"]["cues"]
