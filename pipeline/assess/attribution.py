@@ -57,7 +57,7 @@ from ..language.cues import TermAnalyzer, cue_set, initials, reference_parts, sq
 from ..language.domains import address_names_site
 from ..language.lexical import lexical_database
 from ..language.outlets import Mention, attribution_frames, author_surnames, named_outlets, source_names
-from ..language.text import stem
+from ..language.text import STOPWORDS, stem
 from ..match.matcher import judge_passages
 from ..records import Flag, Source
 from .context import ClaimContext, cite
@@ -83,8 +83,59 @@ def names_source(name: str, source: Source, context: ClaimContext) -> bool:
         return True  # "Halvorsen and colleagues found" for a paper by Halvorsen I et al.
     if len(squashed) >= 5 and any(len(other) >= 5 and fuzz.ratio(squashed, other) >= 90 for other in known):
         return True
+    if any(short_form(name, full, function_words) for full in (source.publisher, source.journal, *source.names) if full):
+        return True  # "the Directorate suggests", "NICE" for a page of the body with the longer name
     title_words = {squash(word) for word in re.findall(r"[^\W_]+", source.title)}
     return squashed in title_words or (len(squashed) >= 5 and squashed in squash(source.title))
+
+
+# A name written in capitals only ("NICE", "CDC"): an acronym.
+_ACRONYM = re.compile(r"[A-Z]{3,6}")
+# The share of a name's initials an acronym must keep to stand for it ("CDC" keeps three of
+# "Centers for Disease Control and Prevention"'s four, "NICE" four of five; "NIH" three of
+# five initials of the National Institute for Health and Care Excellence is another body).
+_ACRONYM_SHARE = 0.75
+
+
+def _loose_acronym(acronym: str, full: str, function_words: list[str]) -> bool:
+    """Whether a lower-case acronym is a looser form of `full`'s initials (exact initials are
+    matched by `names_source`): the same first letter, its letters in order among the initials,
+    and most of them kept ("CDC" for "Centers for Disease Control and Prevention", "NICE" for
+    "National Institute for Health and Care Excellence")."""
+    content = initials(full, function_words)[:1]
+    if not content or len(content[0]) <= len(acronym) or content[0][0] != acronym[0]:
+        return False
+    letters = iter(content[0])
+    in_order = all(letter in letters for letter in acronym)
+    return in_order and len(acronym) >= _ACRONYM_SHARE * len(content[0])
+
+
+# Words that join two parts of a name rather than end its head ("Health and Safety ..."):
+# a run of words before them is no short form.
+_JOINING = frozenset({"and", "&"})
+
+
+def short_form(name: str, full: str, function_words: list[str]) -> bool:
+    """Whether `name` is the short form a text uses for the longer name `full`: its words are
+    a run of `full`'s words that ends the name or stands just before one of its function words
+    (the head of the name: "Directorate" of "Health and Safety at Work Directorate", "Society"
+    of "Society for Musculoskeletal Medicine", "Health Service" of "National Health Service").
+    A run before "and" or a word that is no function word is only part of a name ("Health" of
+    "Health and Safety ...", "National" of "National Institute ...")."""
+    if _ACRONYM.fullmatch(name.strip()):
+        return _loose_acronym(name.strip().lower(), full, function_words)
+    words = [word.lower() for word in re.findall(r"[^\W_]+", name)]
+    words = [word for word in words if word not in ("the", "its")]
+    if len("".join(words)) < 5:
+        return False  # too short a word to stand for a body ("Care", "Work")
+    written = [word.lower() for word in re.findall(r"[^\W_]+", full)]
+    enders = {word.lower() for word in function_words} - _JOINING
+    size = len(words)
+    if not words or len(written) <= size:
+        return False
+    return any(written[start:start + size] == words
+               and (start + size == len(written) or written[start + size] in enders)
+               for start in range(len(written) - size + 1))
 
 
 def _listed_as(name: str, entry: str, context: ClaimContext) -> bool:
@@ -179,7 +230,8 @@ def unmentioned_groups(context: ClaimContext) -> list[Flag]:
         return []  # "people with diabetes": the source speaks of diabetes
     for group in groups:
         head = _head_token(group, analyzer)
-        said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word)}
+        said = {head.word, head.stem, analyzer.key(head.stem), *database.synonyms(head.stem), *_activity(head.word),
+                *_quality(head.word, database)}
         if said & words or _narrowing_said(group, words):
             return []  # the source speaks of at least one of them
     named = " and ".join(f'"{group.phrase}"' for group in groups[:3])
@@ -223,6 +275,20 @@ def _activity(noun: str) -> set[str]:
                 candidates.add(root[:-1])  # "runn" → "run"
             return {stem(candidate) for candidate in candidates}
     return set()
+
+
+def _quality(noun: str, database: Any) -> set[str]:
+    """The stem of the quality a compound noun for people is named after, when it is made of
+    a word of quality (one with a direct WordNet antonym: "new" ↔ "old") and a noun for a
+    person ("newcomers" → "new"; "comer" is a person): a source may say "if you are new to
+    it". A first part with no opposite ("life" of "lifeguards") names no quality."""
+    word = noun[:-1] if noun.endswith("s") else noun
+    found = set()
+    for split in range(3, len(word) - 3):
+        lead, rest = word[:split], word[split:]
+        if lead not in STOPWORDS and database.antonyms(stem(lead)) and database.is_person(rest):
+            found.add(stem(lead))
+    return found
 
 
 def _head_token(group: Group, analyzer: TermAnalyzer) -> Any:

@@ -24,6 +24,7 @@ from ..match.retrieval import covered, with_synonyms
 from ..records import Evidence, Flag, Source
 from .context import ClaimContext, cite
 from .people import Group, StatedLimit, groups_named, stated_limits, states_a_limit
+from .widening import cited_studies, content_keys, counted_groups, draws_advice, reports_its_sample, widening_cue
 from .wording import distances_itself, inside_quotes, reports_an_observation
 
 # Words before a group noun that may describe it ("retired", "older", "pregnant").
@@ -129,6 +130,18 @@ def _extender_keys(context: ClaimContext) -> frozenset[str]:
 
 def generalization(context: ClaimContext) -> list[Flag]:
     """Evidence about a restricted group stated of people in general (see module docstring)."""
+    if distances_itself(context.claim.text, context.settings.lexicon("superiority")):
+        return []
+    widened = widened_population(context)
+    if widened is not None:
+        return [widened]
+    if draws_advice(context.claim.text, context):
+        # Advice drawn from a study for a group it says its findings may not reach is a
+        # generalization whatever the claim's verb, even when no passage backs the claim
+        # (assess.widening).
+        beyond = beyond_stated_limits(context, cited_studies(context), advice=True)
+        if beyond is not None:
+            return [beyond]
     if not context.backing:
         return []
     # Only a claim that states a finding can widen it: a cause, or an association stated by an
@@ -137,7 +150,7 @@ def generalization(context: ClaimContext) -> list[Flag]:
     stated = strength.label in ("causal", "conditional_causal") or (
         strength.label == "correlational"
         and bool(cue_set(context.settings.lexicon("strength"), "correlational").find(context.claim.text)))
-    if not stated or distances_itself(context.claim.text, context.settings.lexicon("superiority")):
+    if not stated:
         return []  # "it cannot show whether short sleep causes low mood" states no finding
     if _within_the_study(context):
         return []  # "In that trial, ...", "across five trials in marathon runners, ...": its own scope
@@ -192,6 +205,8 @@ def generalization(context: ClaimContext) -> list[Flag]:
                 "GENERALIZATION", "medium",
                 f'The evidence from [{row.source_id}] is about "{group.phrase}", but the claim gives them only as '
                 f'an example ("{cue}") of a wider group.', row)]
+        if is_study and reports_its_sample(context, source, claim_keys):
+            continue  # "pupils", "children aged 12 to 14": the people the study counted
         restricted = restricted or (row, *groups[0])
     if restricted is None:
         return []
@@ -235,25 +250,52 @@ def _within_the_study(context: ClaimContext) -> bool:
     return context.refers_back and not names_group
 
 
-def beyond_stated_limits(context: ClaimContext) -> Flag | None:
+def widened_population(context: ClaimContext) -> Flag | None:
+    """GENERALIZATION for a claim that says its finding holds for everyone or at any age
+    ("for headphone users of any age") while a study behind it was done in a restricted group
+    (its title's group, or the people it counted): see assess.widening."""
+    cue = widening_cue(context.claim.text, context)
+    if not cue:
+        return None
+    behind = [context.sources[row.source_id] for row in context.best_per_source() if row.source_id in context.sources]
+    for source in [source for source in behind if source.kind == "peer_reviewed"] or cited_studies(context):
+        groups = [group.phrase for group in populations(source.title, context)]
+        groups += [group.phrase for group in counted_groups(source, context) if not group.general]
+        if groups:
+            return context.flag("GENERALIZATION", "medium",
+                                f'The claim says it holds "{cue}", but [{source.id}] studied "{groups[0]}".',
+                                source_id=source.id)
+    return None
+
+
+def beyond_stated_limits(context: ClaimContext, studies: Iterable[Source] | None = None,
+                         advice: bool = False) -> Flag | None:
     """GENERALIZATION from a cited study's own words on whom its findings reach
     (assess.people.stated_limits): the claim names a group the study says they may not reach
     ("whether the results hold for people with asthma is unknown"), or the claim
     states a rule (not what the study observed) and names no particular group of people while
     the study says its people were a particular group ("limited to trained sprinters", "should
     not be extrapolated to people who do not work night shifts"). A study of
-    adults that "may not apply to children" says nothing against a claim about adults."""
+    adults that "may not apply to children" says nothing against a claim about adults.
+    `studies`: the sources to read (default: those behind the claim's backing rows). With
+    `advice` (a claim drawing advice, assess.widening) only a group the study names is
+    checked, by any of the claim's words ("Older walkers" names "older adults"): "should"
+    alone is no rule stated of people in general."""
     if states_a_limit(context.claim.text, context):
         return None  # "... though whether it holds for women is unknown": the claim keeps the limit
     analyzer = term_analyzer(context.settings.lexicon("synonyms"))
     named = groups_named(context.claim.text, context)
-    # The words of the groups the claim speaks of (not of who says it: "researchers found").
+    # The words of the groups the claim speaks of (not of who says it: "researchers found");
+    # advice drawn for a group may name it by words that are no nouns for people ("older walkers").
     claim_keys = frozenset().union(*(keys_with_synonyms(group.phrase, context) for group in named))
+    if advice:
+        claim_keys |= content_keys(context.claim.text, context)
     particular = [group for group in named if not group.general] + populations(context.claim.text, context)
     rule = not reports_an_observation(context.strength, context.settings.lexicon("observation"))
-    for row in context.best_per_source():
-        source = context.sources.get(row.source_id)
-        if source is None or source.kind != "peer_reviewed":
+    if studies is None:
+        studies = [context.sources[row.source_id] for row in context.best_per_source() if row.source_id in context.sources]
+    for source in studies:
+        if source.kind != "peer_reviewed":
             continue  # a guide's "several studies only included ..." speaks of others' studies
         limits = stated_limits(source, context)
         for limit in limits:
@@ -264,7 +306,7 @@ def beyond_stated_limits(context: ClaimContext) -> Flag | None:
                             f'The claim speaks of "{named.phrase}", but [{source.id}] says its findings may not '
                             f'reach them: "{limit.passage.text}"', source.id, limit.passage.id, limit.passage.text)
         excluding = next((limit for limit in limits if limit.particular_sample), None)
-        if excluding is not None and rule and not particular and not study_groups(context.claim.text, context):
+        if excluding is not None and rule and not advice and not particular and not study_groups(context.claim.text, context):
             return Flag(context.claim.id, "GENERALIZATION", "medium",
                         f'The claim says it of people in general, but [{source.id}] says its findings may not reach '
                         f'beyond the people it studied: "{excluding.passage.text}"', source.id,

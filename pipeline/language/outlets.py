@@ -56,7 +56,7 @@ def named_outlets(text: str, lexicon: Mapping[str, Any], known: frozenset[str] =
     opening the sentence ("Healthline has reported...") counts as a name when it is one."""
     tokens = tokenize(text)
     hits = cue_set(lexicon, "reporting_verbs", "introducers", "between", "connectors", "name_function_words",
-                   "not_subject_after").find(text)
+                   "not_subject_after", "documents").find(text)
     role = {}
     for hit in hits:
         for position in range(hit.first_token, hit.last_token + 1):
@@ -144,6 +144,9 @@ def _subject_names(
 ) -> list[Mention]:
     position = verb - 1
     while position >= 0 and role.get(position) == "between":
+        position -= 1
+    # "NHS guidance says", "the Directorate's advice recommends": the body whose document it is.
+    while position > 0 and role.get(position) == "documents" and not _breaks(text, tokens[position - 1], tokens[position]):
         position -= 1
     if position < 0 or _breaks(text, tokens[position], tokens[verb]):
         return []
@@ -244,6 +247,9 @@ def _split_names(
         if opening and not (_distinctive(tokens[group[0]], text) or joined or squash(word) in known):
             continue
         start, end = tokens[group[0]].start, tokens[group[-1]].end
+        possessive = _POSSESSIVE_END.search(text[start:end])  # "the Directorate's guidance": "Directorate"
+        if possessive:
+            end -= len(possessive.group())
         names.append(Mention(text[start:end], start, end))
     return names
 
