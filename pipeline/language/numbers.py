@@ -7,6 +7,8 @@
     "aged 65 to 85", "a 70-year-old"                                     (ages)
     "half an hour" = "30 minutes"                                        (fractions of a unit)
     "0.4 g" = "400 mg"                                                   (units converted)
+    "hazard ratio 1.31" = "31% higher risk", "40% less likely" = "RR 0.6"  (relative measures,
+                                                                         pipeline/language/relative.py)
 
 Every reading is a `Quantity`: a value (and the top of a range) in its dimension's base unit,
 a kind, a unit, the text as written and how precise it was written. Two quantities are

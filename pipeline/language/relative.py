@@ -47,6 +47,8 @@ class RelativeReader:
         self._between = {word.lower() for word in spec.get("between", [])}
         self._direction = {word.lower(): 1 for word in spec.get("up", [])}
         self._direction.update({word.lower(): -1 for word in spec.get("down", [])})
+        self._change_nouns = {word.lower(): 1 for word in spec.get("up_nouns", [])}
+        self._change_nouns.update({word.lower(): -1 for word in spec.get("down_nouns", [])})
         self._by_direction = {word.lower(): 1 for word in spec.get("by_up", [])}
         self._by_direction.update({word.lower(): -1 for word in spec.get("by_down", [])})
         self._by_reach = int(spec.get("by_reach", 0))
@@ -87,12 +89,12 @@ class RelativeReader:
             if not (percent or halves):
                 return None
             after = last + 1 + (_lower(toks, last + 1) == "relative")
-            direction = self._direction.get(_lower(toks, after), 0)
+            direction = self._direction_after(toks, first, after)
             if direction:
-                return as_change(quantity, direction, text[quantity.start:toks[after].end])
-            direction = self._direction_before(text, toks, first - (not halves))
+                return _as_change(quantity, direction, text, toks[after].end)
+            direction = self._direction_before(text, toks, first if halves else first - 1, halves)
             if direction or halves:
-                return as_change(quantity, direction or -1, quantity.text)
+                return _as_change(quantity, direction or -1, text, quantity.end)
             return None
         if quantity.kind == MEASURE and quantity.unit == "fold":
             after = _lower(toks, last + 1)
@@ -106,16 +108,29 @@ class RelativeReader:
             return replace(quantity, kind=RELATIVE, unit="ratio")
         return None
 
+    def _direction_after(self, toks: list[Tok], first: int, after: int) -> int:
+        """The direction of the comparative or change noun at `after` (see numbers.toml
+        [relative] up_nouns: a noun counts after "a"/"an" or before "in", "of" or a risk noun)."""
+        word = _lower(toks, after)
+        if word in self._direction:
+            return self._direction[word]
+        if word in self._change_nouns and (_lower(toks, first - 1) in ("a", "an") or _lower(toks, after + 1) in
+                                           ("in", "of") or _lower(toks, after + 1) in self._risk_nouns):
+            return self._change_nouns[word]
+        return 0
+
     def _is_percent(self, quantity: Quantity, toks: list[Tok], last: int) -> bool:
         return quantity.kind == PROPORTION and _lower(toks, last) in self._percent_ends
 
-    def _direction_before(self, text: str, toks: list[Tok], by: int) -> int:
+    def _direction_before(self, text: str, toks: list[Tok], by: int, halves: bool) -> int:
         """The direction of a change written before "by" (or "of") at `by`: "reduced the risk
-        of falls by 30%", "an increase of 40%", "cut in half"; 0 when none."""
+        of falls by 30%", "an increase of 40%", "cut in half" (`halves`: "in" too; "reduced
+        in 30% of patients" is a share); 0 when none."""
         word = _lower(toks, by)
         if word == "of":
-            return self._direction.get(_lower(toks, by - 1), 0) if by >= 1 else 0
-        if word not in ("by", "in"):
+            before = _lower(toks, by - 1)
+            return self._direction.get(before) or self._change_nouns.get(before, 0)
+        if word != "by" and not (halves and word == "in"):
             return 0
         for index in range(by - 1, max(-1, by - 1 - self._by_reach), -1):
             if _SENTENCE_BREAK.search(text[toks[index].end:toks[by].start]):
@@ -135,7 +150,7 @@ class RelativeReader:
                     index + 1 >= len(name) and all(_lower(toks, index - len(name) + 1 + i) == part
                                                    for i, part in enumerate(name)) for name in self._names):
                 return True
-            if toks[index].text.lower() not in self._between and toks[index].text not in self._abbreviations:
+            if toks[index].text.lower() not in self._between:
                 return False
         return False
 
@@ -165,8 +180,7 @@ class RelativeReader:
                     found.append(qualify(text, toks, start, self._word_quantity(share, "ratio", toks, start, index)))
                 elif start < index and nxt in self._direction:  # "a third less likely"
                     share_read = qualify(text, toks, start, self._word_quantity(share, PROPORTION, toks, start, index))
-                    found.append(as_change(share_read, self._direction[nxt],
-                                           text[share_read.start:toks[index + 1].end]))
+                    found.append(_as_change(share_read, self._direction[nxt], text, toks[index + 1].end))
         return found
 
     def _risk_noun_after(self, toks: list[Tok], index: int) -> bool:
@@ -180,14 +194,14 @@ class RelativeReader:
                         None, self._word_share * value)
 
 
-def as_change(share: Quantity, direction: int, text: str) -> Quantity:
-    """A share read as a change of `direction` (+1 more, -1 less) and so as the ratio it makes:
-    30% more → 1.3, a third less → 0.67; a qualified share's interval stays that of the change
-    ("about 30% more" is 1.27 to 1.33)."""
+def _as_change(share: Quantity, direction: int, text: str, end: int) -> Quantity:
+    """A share read as a change of `direction` (+1 more, -1 less) and so as the ratio it makes,
+    written in `text` from the share's start to `end`: 30% more → 1.3, a third less → 0.67; a
+    qualified share's interval stays that of the change ("about 30% more" is 1.27 to 1.33)."""
     low, high = (1 + direction * share.value, 1 + direction * share.low_high[1])
     low, high = min(low, high), max(low, high)
     approximate = share.approximate if direction > 0 else _MIRROR.get(share.approximate, share.approximate)
-    return Quantity(low, RELATIVE, "change", text, share.start, share.start + len(text),
+    return Quantity(low, RELATIVE, "change", text[share.start:end], share.start, end,
                     high if share.high is not None else None, share.tolerance, approximate)
 
 

@@ -47,6 +47,8 @@ def relative(text, lexicon):
      ("a 40% higher risk of migraine", 1.4),
      ("patients were 40% less likely to relapse", 0.6),
      ("a 25% reduction in the risk of asthma attacks", 0.75),
+     ("had a 30% increased risk of gout", 1.3),
+     ("a 20% fall in admissions", 0.8),
      ("the vaccine reduced the risk of admission by 60%", 0.4),
      ("an increase of 15% in the rate of hip fractures", 1.15),
      ("the programme cut the risk of falls in half", 0.5)],
@@ -98,7 +100,9 @@ def test_a_changed_ratio_or_direction_still_disagrees(claim, source, lexicon):
 @pytest.mark.parametrize(
     "text",
     ["take the tablets three times a day", "twice a week for six weeks", "doubled the dose of vitamin D",
-     "reported by 24.6% of students who were elevated", "22% or 1.4 million people"],
+     "reported by 24.6% of students who were elevated", "22% or 1.4 million people",
+     "pain was reduced in 30% of patients", "cut sugar intake in 40% of homes",
+     "about 30% drop out of treatment", "in the first year 12% fell at home", "20% reduced their intake"],
 )
 def test_frequencies_doses_and_plain_shares_are_no_relative_measures(text, lexicon):
     assert all(quantity.kind != RELATIVE for quantity in read_quantities(text, lexicon))
