@@ -166,7 +166,8 @@ def _denial(reading: _Reading, other: str, other_polarity: Polarity, settings: S
         return ""
     keys = _stated_keys(other, settings)
     # A group compared with is denied only where the other text compares with it too (`_one_sided`).
-    as_group = reading.compared_keys[1] - _read(other, settings).compared_keys[0]
+    as_group = reading.compared_keys[1]
+    as_group = as_group - _read(other, settings).compared_keys[0] if as_group else as_group
     denied = [(key, cue) for key, (negated, _, cue) in reading.polarity.items()
               if negated and key in keys and key not in other_polarity and key not in as_group]
     if len(denied) < least:
