@@ -350,6 +350,9 @@ class NumberReader:
         while after < len(toks) and toks[after].text.lower() in self._multipliers:
             value *= self._multipliers[toks[after].text.lower()]
             after += 1
+        # "one and a half (times)", "two and a half hours"
+        if [tok.text.lower() for tok in toks[after:after + 3]] == ["and", "a", "half"]:
+            value, after = value + 0.5, after + 3
         return value, 0, after, True
 
     def _lone_fraction(self, toks: list[Tok], index: int) -> tuple[Quantity, int] | None:

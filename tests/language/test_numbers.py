@@ -252,3 +252,10 @@ def test_a_number_counts_the_noun_its_describing_words_lead_to(text, kind, unit,
 
 def test_a_share_with_a_qualifier_keeps_its_kind(lexicon):
     assert only("roughly a third of the sample", lexicon).kind == PROPORTION
+
+
+def test_a_number_and_a_half_is_read_whole(lexicon):
+    walk = only("two and a half hours of walking a week", lexicon)
+    assert (walk.kind, walk.value) == (MEASURE, 150.0)
+    assert agree(walk, only("150 minutes of walking", lexicon))
+    assert not agree(walk, only("1 hour of walking", lexicon))

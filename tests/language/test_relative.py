@@ -40,6 +40,7 @@ def relative(text, lexicon):
      ("children were 1.4 times as likely to wheeze", 1.4),
      ("night workers were three times as likely to report insomnia", 3.0),
      ("readers were twice as likely to finish the course", 2.0),
+     ("smokers were one and a half times as likely to cough", 1.5),
      ("a diet that doubled the risk of gout", 2.0),
      ("walkers were half as likely to be admitted", 0.5),
      ("the drug halves the odds of a second stroke", 0.5),
@@ -74,7 +75,8 @@ def test_each_form_is_read_as_its_ratio(text, ratio, lexicon):
      ("halved the risk of a second stroke", "IRR 0.52"),
      ("cut the rate of falls by some 30%", "rate ratio 0.71"),
      ("an increase of 25% in clinic visits", "1.25 times higher"),
-     ("a three-fold higher risk", "three times as likely")],
+     ("a three-fold higher risk", "three times as likely"),
+     ("one and a half times as likely to snore", "50% more likely to snore")],
 )
 def test_a_ratio_and_a_change_of_the_same_size_agree(claim, source, lexicon):
     mine, theirs = relative(claim, lexicon), relative(source, lexicon)
