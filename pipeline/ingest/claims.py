@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
-from ..language.numbers import COUNT, MEASURE, PROPORTION, read_quantities
+from ..language.numbers import COUNT, MEASURE, PROPORTION, RELATIVE, read_quantities
 from ..language.text import normalize, stem, words
 
 # A number as a fact: a digit, or a quantity written in words ("nine hours a day", "nearly
 # half of adults", "one in three women"; read by language.numbers).
 _DIGIT = re.compile(r"\d")
-_FACT_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
+_FACT_KINDS = frozenset({MEASURE, PROPORTION, COUNT, RELATIVE})
 # Acronyms and names inside a sentence ("the WHO", "Healthline notes").
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

@@ -7,6 +7,8 @@
     "aged 65 to 85", "a 70-year-old"                                     (ages)
     "half an hour" = "30 minutes"                                        (fractions of a unit)
     "0.4 g" = "400 mg"                                                   (units converted)
+    "hazard ratio 1.31" = "31% higher risk", "40% less likely" = "RR 0.6"  (relative measures,
+                                                                         pipeline/language/relative.py)
 
 Every reading is a `Quantity`: a value (and the top of a range) in its dimension's base unit,
 a kind, a unit, the text as written and how precise it was written. Two quantities are
@@ -23,20 +25,18 @@ which are too common in prose to be facts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..memo import once_per_object
+from .quantity import (AGE, COUNT, MEASURE, NUMBER, PROPORTION, RELATIVE, YEAR, Quantity, Tok, agree, comparable,
+                       said_in)
+from .relative import RelativeReader
 from .text import STOPWORDS, normalize
 
-# Kinds of quantity. Only quantities of one kind (and unit) are ever compared.
-PROPORTION = "proportion"  # percentages, "one in five", "a third"
-MEASURE = "measure"  # a value with a unit of measurement (unit = dimension: mass, time...)
-COUNT = "count"  # a number of things of one kind (unit = the kind: women, studies...)
-YEAR = "year"
-AGE = "age"  # "aged 65 to 85", "a 70-year-old": years of age, apart from durations
-NUMBER = "number"  # a bare number followed by a word (unit = that word)
+# Read here, defined in pipeline/language/quantity.py: callers import them from this module.
+__all__ = ["AGE", "COUNT", "MEASURE", "NUMBER", "PROPORTION", "RELATIVE", "YEAR", "NumberReader", "Quantity",
+           "agree", "comparable", "number_reader", "read_quantities", "said_in"]
 
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -53,38 +53,9 @@ _WHOLE_SHARE = 0.25
 # How many words after a bare number are looked at for the noun it counts ("48,000 secondary
 # school pupils" counts pupils, "312 secondary schools" schools).
 _NOUN_REACH = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Quantity:
-    """One number read from text. `value`/`high` are in the base unit of the dimension
-    (proportions as fractions: 20% → 0.2); `high` is None unless a range. `tolerance` is the
-    half-width of the precision it was written with, in the same unit."""
-
-    value: float
-    kind: str
-    unit: str
-    text: str
-    start: int
-    end: int
-    high: float | None = None
-    tolerance: float = 0.0
-    # The qualifier's side when one widened it: "above" ("more than"), "below" ("up to"),
-    # "just_above", "just_below", "around" (numbers.toml [approximate]); "" when exact.
-    approximate: str = ""
-
-    @property
-    def low_high(self) -> tuple[float, float]:
-        """The interval the quantity stands for."""
-        return (self.value, self.high if self.high is not None else self.value)
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    text: str
-    kind: str  # "num" | "word" | "sym"
-    start: int
-    end: int
+# How many words may stand between two numbers that one qualifier governs ("roughly one in nine
+# participants against one in 25").
+_COORDINATION_REACH = 4
 
 
 class NumberReader:
@@ -125,8 +96,11 @@ class NumberReader:
         self._qualifiers = sorted(((_split(alias), side, *sides[side]) for side in sides
                                    for alias in approximate.get(side, [])),
                                   key=lambda entry: -len(entry[0]))
+        self._around_share = around
+        self._coordinators = [_split(alias) for alias in approximate.get("coordinators", [])]
         self._irregular = {word.lower() for word in lexicon.get("plurals", {}).get("irregular", [])}
         self._counts = {noun.lower(): group for group, nouns in lexicon.get("counts", {}).items() for noun in nouns}
+        self._relative = RelativeReader(lexicon)
 
     def read(self, text: str) -> tuple[Quantity, ...]:
         """Every quantity in `text`, in order (remembered: sources are read once per claim)."""
@@ -140,7 +114,7 @@ class NumberReader:
     def _read(self, text: str) -> tuple[Quantity, ...]:
         plain = normalize(text)
         toks = [
-            _Tok(m.group(), m.lastgroup or "sym", m.start(), m.end()) for m in _TOKEN.finditer(plain)
+            Tok(m.group(), m.lastgroup or "sym", m.start(), m.end()) for m in _TOKEN.finditer(plain)
         ]
         found: list[Quantity] = []
         index = 0
@@ -150,11 +124,28 @@ class NumberReader:
                 index += 1
                 continue
             quantity, after = reading
-            found.append(self._qualified(plain, toks, index, quantity))
+            quantity = self._qualified(plain, toks, index, quantity)
+            found.append(self._shared_qualifier(plain, toks, found[-1], quantity) if found else quantity)
             index = after
-        return tuple(found)
+        return self._relative.revise(plain, toks, found, self._qualified)
 
-    def _qualified(self, text: str, toks: list[_Tok], index: int, quantity: Quantity) -> Quantity:
+    def _shared_qualifier(self, text: str, toks: list[Tok], before: Quantity, quantity: Quantity) -> Quantity:
+        """`quantity` widened as `before` was when one "about" governs both: "roughly one in nine
+        participants against one in 25", "about 20% and 30%" (numbers.toml [approximate]
+        coordinators, at most `_COORDINATION_REACH` words between, the same kind)."""
+        if before.approximate != "around" or quantity.approximate or quantity.high is not None \
+                or quantity.kind != before.kind or quantity.kind == YEAR:
+            return quantity
+        between = [tok.text.lower() for tok in toks if before.end <= tok.start and tok.end <= quantity.start]
+        gap = text[before.end:quantity.start]
+        if len(between) > _COORDINATION_REACH or re.search(r"[.;:!?()]", gap) or not any(
+                _contains(between, alias) for alias in self._coordinators):
+            return quantity
+        value, share = quantity.value, self._around_share
+        return Quantity(value * (1 - share), quantity.kind, quantity.unit, quantity.text, quantity.start,
+                        quantity.end, value * (1 + share), 0.0, approximate="around")
+
+    def _qualified(self, text: str, toks: list[Tok], index: int, quantity: Quantity) -> Quantity:
         """`quantity` (read from token `index`) as the interval a qualifier before it makes
         of it: "more than 7,000" is 7,000 up to twice that, "nearly 50%" up to a quarter less,
         "about one in five" a tenth either side (numbers.toml [approximate]: the interval
@@ -172,7 +163,7 @@ class NumberReader:
 
     # ── the grammar ──────────────────────────────────────────────────────────────────────
 
-    def _quantity_at(self, text: str, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+    def _quantity_at(self, text: str, toks: list[Tok], index: int) -> tuple[Quantity, int] | None:
         start_tok = toks[index]
         if start_tok.kind == "num" and index and toks[index - 1].text.lower() in self._labels \
                 and not text[toks[index - 1].end : start_tok.start].strip():
@@ -233,7 +224,10 @@ class NumberReader:
             unit = self._unit_after(toks, after)
             after = unit[2] if unit is not None and unit[0] == "time" else after
             return self._make(text, toks, index, after, value, high, AGE, "years", step)
-        unit = self._unit_after(toks, after)
+        # A unit follows its number with nothing but a space or a hyphen between ("1.4; HR 0.72"
+        # is no 1.4 hours).
+        unit = self._unit_after(toks, after) if after >= len(toks) or \
+            not text[toks[after - 1].end:toks[after].start].strip(" -") else None
         if unit is not None:
             dimension, scale, after = unit
             return self._make(text, toks, index, after, value * scale, _mul(high, scale), MEASURE, dimension,
@@ -254,7 +248,7 @@ class NumberReader:
             return self._make(text, toks, index, noun + 1, value, high, NUMBER, toks[noun].text.lower(), step)
         return self._make(text, toks, index, after, value, high, NUMBER, "", step)
 
-    def _noun_after(self, text: str, toks: list[_Tok], index: int) -> int | None:
+    def _noun_after(self, text: str, toks: list[Tok], index: int) -> int | None:
         """The token of the noun a number counts, or None: of the next few words (no function
         word, no punctuation but a hyphen between), the first written as a plural ("48,000
         secondary school pupils", "30 trial comparisons", "16 healthy men"), else the first
@@ -277,7 +271,7 @@ class NumberReader:
         counted = [i for i in run if toks[i].text.lower() in self._counts]
         return (plural or counted or run or [None])[0]
 
-    def _age_suffix(self, text: str, toks: list[_Tok], index: int) -> int | None:
+    def _age_suffix(self, text: str, toks: list[Tok], index: int) -> int | None:
         """The token index after an age written behind a number ("-year-old", " year olds",
         "-year-olds": only spaces and hyphens between), or None."""
         words = [i for i in range(index, min(index + 5, len(toks))) if toks[i].text != "-"]
@@ -288,7 +282,7 @@ class NumberReader:
                 return end
         return None
 
-    def _decade_at(self, text: str, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+    def _decade_at(self, text: str, toks: list[Tok], index: int) -> tuple[Quantity, int] | None:
         """A decade: of life after a possessive ("in their twenties", "in her early 30s": ages
         20 to 29), or of years ("the 1990s"). Digits glued to "s" are nothing else."""
         tok = toks[index]
@@ -311,13 +305,13 @@ class NumberReader:
             return None
         return self._make(text, toks, index, after, value, value + 9, AGE, "years", 0.5)
 
-    def _age_before(self, toks: list[_Tok], index: int) -> bool:
+    def _age_before(self, toks: list[Tok], index: int) -> bool:
         """Whether the number at `index` follows an age word ("aged", "age", "ages")."""
         if index == 0:
             return False
         return toks[index - 1].text.lower() in self._age_words
 
-    def _suffix_ok(self, toks: list[_Tok], index: int) -> bool:
+    def _suffix_ok(self, toks: list[Tok], index: int) -> bool:
         """Letters glued to digits must be a unit ("5mg") or an ordinal ("3rd", read as no
         number later), not a name ("3D", "5G")."""
         if index + 1 >= len(toks) or toks[index + 1].start != toks[index].end or toks[index + 1].kind != "word":
@@ -327,7 +321,7 @@ class NumberReader:
             return False  # "the 1990s", "in their 20s": a decade (see `_decade_at`), not seconds
         return word in _ORDINAL_SUFFIXES or word in self._units_by_first or word in self._multipliers
 
-    def _number_at(self, toks: list[_Tok], index: int) -> tuple[float, int, int, bool] | None:
+    def _number_at(self, toks: list[Tok], index: int) -> tuple[float, int, int, bool] | None:
         """(value, decimals written, index after, written in words) of a number at `index`."""
         if index >= len(toks):
             return None
@@ -356,9 +350,12 @@ class NumberReader:
         while after < len(toks) and toks[after].text.lower() in self._multipliers:
             value *= self._multipliers[toks[after].text.lower()]
             after += 1
+        # "one and a half (times)", "two and a half hours"
+        if [tok.text.lower() for tok in toks[after:after + 3]] == ["and", "a", "half"]:
+            value, after = value + 0.5, after + 3
         return value, 0, after, True
 
-    def _lone_fraction(self, toks: list[_Tok], index: int) -> tuple[Quantity, int] | None:
+    def _lone_fraction(self, toks: list[Tok], index: int) -> tuple[Quantity, int] | None:
         tok = toks[index]
         word = tok.text.lower()
         start = index
@@ -388,7 +385,7 @@ class NumberReader:
         return Quantity(value, PROPORTION, "", _span(toks, start, index + 1), toks[start].start,
                         toks[index].end, None, _RATIO_TOLERANCE * value), index + 1
 
-    def _ratio_after(self, toks: list[_Tok], index: int) -> tuple[float, int] | None:
+    def _ratio_after(self, toks: list[Tok], index: int) -> tuple[float, int] | None:
         if index < len(toks) and toks[index].text.lower() == "in":
             hop = index + 1
         elif index + 1 < len(toks) and toks[index].text.lower() == "out" and toks[index + 1].text.lower() == "of":
@@ -400,20 +397,20 @@ class NumberReader:
             return None
         return number[0], number[2]
 
-    def _fraction_after(self, toks: list[_Tok], index: int) -> tuple[float, int] | None:
+    def _fraction_after(self, toks: list[Tok], index: int) -> tuple[float, int] | None:
         hop = index + 1 if index < len(toks) and toks[index].text == "-" else index
         if hop < len(toks) and toks[hop].text.lower() in self._fractions:
             return self._fractions[toks[hop].text.lower()], hop + 1
         return None
 
-    def _alias_after(self, toks: list[_Tok], index: int, aliases: Sequence[tuple[str, ...]]) -> int | None:
+    def _alias_after(self, toks: list[Tok], index: int, aliases: Sequence[tuple[str, ...]]) -> int | None:
         for alias in sorted(aliases, key=len, reverse=True):
             end = index + len(alias)
             if end <= len(toks) and all(toks[index + i].text.lower() == part for i, part in enumerate(alias)):
                 return end
         return None
 
-    def _unit_after(self, toks: list[_Tok], index: int) -> tuple[str, float, int] | None:
+    def _unit_after(self, toks: list[Tok], index: int) -> tuple[str, float, int] | None:
         if index >= len(toks):
             return None
         for alias, dimension, scale in self._units_by_first.get(toks[index].text.lower(), ()):
@@ -424,10 +421,15 @@ class NumberReader:
                 return dimension, scale, end
         return None
 
-    def _make(self, text: str, toks: list[_Tok], first: int, after: int, value: float, high: float | None,
+    def _make(self, text: str, toks: list[Tok], first: int, after: int, value: float, high: float | None,
               kind: str, unit: str, tolerance: float) -> tuple[Quantity, int]:
         start, end = toks[first].start, toks[after - 1].end
         return Quantity(value, kind, unit, text[start:end], start, end, high, tolerance), after
+
+
+def _contains(words: Sequence[str], alias: tuple[str, ...]) -> bool:
+    """Whether `alias` occurs as consecutive words of `words`."""
+    return any(tuple(words[i:i + len(alias)]) == alias for i in range(len(words) - len(alias) + 1))
 
 
 def _plural(word: str) -> bool:
@@ -439,11 +441,11 @@ def _split(alias: str) -> tuple[str, ...]:
     return tuple(m.group().lower() for m in _TOKEN.finditer(normalize(alias)))
 
 
-def _span(toks: list[_Tok], first: int, after: int) -> str:
+def _span(toks: list[Tok], first: int, after: int) -> str:
     return " ".join(tok.text for tok in toks[first:after])
 
 
-def _glued(text: str, tok: _Tok) -> bool:
+def _glued(text: str, tok: Tok) -> bool:
     """Digits that are part of a name: "COVID-19", "B12", "type-2", "H2O"."""
     before = text[tok.start - 1] if tok.start > 0 else " "
     if before.isalpha():
@@ -453,37 +455,6 @@ def _glued(text: str, tok: _Tok) -> bool:
 
 def _mul(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
-
-
-def comparable(a: Quantity, b: Quantity) -> bool:
-    """Whether two quantities measure the same kind of thing (and so can disagree)."""
-    if a.kind != b.kind:
-        return False
-    if a.kind == NUMBER:
-        return bool(a.unit) and a.unit == b.unit
-    return a.unit == b.unit
-
-
-def said_in(quantity: Quantity, others: Iterable[Quantity], rel_tolerance: float = 0.01) -> bool:
-    """Whether one of `others` gives `quantity`: comparable with it and agreeing."""
-    return any(comparable(quantity, other) and agree(quantity, other, rel_tolerance) for other in others)
-
-
-def agree(a: Quantity, b: Quantity, rel_tolerance: float = 0.01) -> bool:
-    """Whether two comparable quantities say the same, within the precision each was written
-    with (and `rel_tolerance` of the larger value for rounding the writer did not show)."""
-    low_a, high_a = a.low_high
-    low_b, high_b = b.low_high
-    slack = max(a.tolerance, b.tolerance) + rel_tolerance * max(abs(high_a), abs(high_b))
-    if a.approximate in _BOUNDS and b.approximate in _BOUNDS:
-        # Two bounds say the same only at the number they were written with: "up to 10 g" is
-        # not "no more than 5 g" (the low end of "more than", the high end of "up to").
-        anchor_a = low_a if a.approximate == "above" else high_a
-        return abs(anchor_a - (low_b if b.approximate == "above" else high_b)) <= slack
-    return low_a <= high_b + slack and low_b <= high_a + slack
-
-
-_BOUNDS = frozenset({"above", "below"})
 
 
 @once_per_object

@@ -21,8 +21,9 @@ pipeline/language/reversal.py adds the looser reversals the judge weighs and nam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -142,6 +143,11 @@ def _one_sided(negating: str, other: str, settings: Settings, who: str) -> str:
         # sickness absence but not illness days" still states the one it does not negate.
         if key != opening or key not in denied or key in other_polarity or key not in other_company:
             continue
+        # A negation naming the group compared with ("less likely than pupils at schools without
+        # the programme") denies the term only where the other text names that group too
+        # ("than exercising adults"), not where it names the group studied ("programme schools").
+        if key in reading.compared_keys[1] and key not in other_reading.compared_keys[0]:
+            continue
         shared = company.get(key, frozenset()) & other_company[key]
         # Where the other text negates a word of this company too, the two negations may say
         # the same thing in other words ("did not improve results" / "no improvement").
@@ -159,8 +165,11 @@ def _denial(reading: _Reading, other: str, other_polarity: Polarity, settings: S
     if least < _DENIAL_MIN and _read(other, settings).negated:
         return ""
     keys = _stated_keys(other, settings)
+    # A group compared with is denied only where the other text compares with it too (`_one_sided`).
+    as_group = reading.compared_keys[1]
+    as_group = as_group - _read(other, settings).compared_keys[0] if as_group else as_group
     denied = [(key, cue) for key, (negated, _, cue) in reading.polarity.items()
-              if negated and key in keys and key not in other_polarity]
+              if negated and key in keys and key not in other_polarity and key not in as_group]
     if len(denied) < least:
         return ""
     return f'{who[0]} denies ("{denied[0][1]}") what {who[1]} states'
@@ -213,6 +222,14 @@ class _Reading:
     @cached_property
     def company(self) -> Company:
         return _company(self)
+
+    @cached_property
+    def compared(self) -> tuple[frozenset[int], frozenset[int]]:
+        return _compared(self)
+
+    @cached_property
+    def compared_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+        return _compared_keys(self)
 
     @cached_property
     def negated_words(self) -> dict[str, tuple[str, str]]:
@@ -311,6 +328,39 @@ _NOT_NEGATION = ("not_negation", "groups", "caveats")
 def _cues(text: str, settings: Settings) -> list[Any]:
     return cue_set(settings.lexicon("negation"), "negation", "not_negation", "not_negation:groups",
                    "not_negation:caveats", "up", "down").find(text)
+
+
+def _compared(reading: _Reading) -> tuple[frozenset[int], frozenset[int]]:
+    """(positions of the content words that name a group compared with: the rest of the clause
+    after a comparison word, "than pupils at schools without the programme"; positions of the
+    negations at most `comparison_reach` words after one, which name such a group)."""
+    text, tokens, settings = reading.text, reading.tokens, reading.settings
+    scope = settings.lexicon("negation").get("scope", {})
+    comparisons, reach = frozenset(scope.get("comparison", [])), int(scope.get("comparison_reach", 0))
+    words: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.word in comparisons:
+            words.update(clause_words(text, tokens, index, +1, set(), _SCOPE_REACH))
+    negations = {hit.first_token for hit in reading.hits if hit.group == "negation" and any(
+        tokens[i].word in comparisons for i in range(max(0, hit.first_token - reach), hit.first_token)
+        if not _CLAUSE_BREAK.search(text[tokens[i].end:tokens[hit.first_token].start]))}
+    return frozenset(words), frozenset(negations)
+
+
+def _compared_keys(reading: _Reading) -> tuple[frozenset[str], frozenset[str]]:
+    """(the term keys of the words naming a group compared with; the keys a negation naming
+    such a group governs: "than those without the programme" negates "programme" only as the
+    group's name)."""
+    analyzer = term_analyzer(reading.settings.lexicon("synonyms"))
+    words, negations = reading.compared
+    tokens = reading.tokens
+    governed = {analyzer.key(tokens[position].stem) for hit in reading.hits if hit.first_token in negations
+                for position in _negation_scope(reading.text, tokens, hit, reading.hits, reading.in_cue,
+                                                reading.settings)}
+    return frozenset(analyzer.key(tokens[i].stem) for i in words), frozenset(governed)
+
+
+_CLAUSE_BREAK = re.compile(r"[.;:!?,()]")
 
 
 def _negation_scope(text: str, tokens: Sequence[Any], hit: Any, hits: Sequence[Any], in_cue: set[int],

@@ -27,7 +27,7 @@ from typing import Any
 from ..config import Settings
 from ..language.cues import Term, squash, term_analyzer, tokenize
 from ..language.lexical import lexical_database
-from ..language.numbers import MEASURE, PROPORTION, Quantity, read_quantities
+from ..language.numbers import MEASURE, PROPORTION, RELATIVE, Quantity, read_quantities
 from ..language.outlets import attribution_frames, named_outlets
 from ..language.text import stem
 from ..memo import once_per_object
@@ -108,7 +108,7 @@ def with_synonyms(terms: Sequence[Term], settings: Settings) -> list[Term]:
     return result
 
 
-_UNIT_KINDS = frozenset({MEASURE, PROPORTION})
+_UNIT_KINDS = frozenset({MEASURE, PROPORTION, RELATIVE})
 _POSSESSIVE = re.compile(r"['’]s$")
 
 

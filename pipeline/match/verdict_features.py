@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..language.cues import Term
-from ..language.numbers import COUNT, MEASURE, PROPORTION, Quantity, read_quantities, said_in
+from ..language.numbers import COUNT, MEASURE, PROPORTION, RELATIVE, Quantity, read_quantities, said_in
 from ..language.number_clash import number_conflict, number_disagreements
 from .features import JUDGE_FEATURES, ClaimSignals, strength_signals
 from .judge import PairJudgement, effective
@@ -68,7 +68,7 @@ VERDICT_FEATURES = (
     "strength_stronger", "strength_weaker", "strength_certainty", "strength_causal", "sources",
 )
 _JUDGE = {name: i for i, name in enumerate(JUDGE_FEATURES)}
-_STATED_KINDS = frozenset({MEASURE, PROPORTION, COUNT})
+_STATED_KINDS = frozenset({MEASURE, PROPORTION, COUNT, RELATIVE})
 _CAP = 4  # counts above this say nothing more
 # A small gap (feature gap_small): the values the hand-set verdict rule used (tuned on the
 # intimacy and sleep fixtures) before the model; a change must be followed by refitting it.

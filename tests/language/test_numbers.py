@@ -11,6 +11,7 @@ from pipeline.language.numbers import (
     MEASURE,
     NUMBER,
     PROPORTION,
+    RELATIVE,
     YEAR,
     agree,
     comparable,
@@ -82,10 +83,11 @@ def test_blood_pressure_units_with_or_without_a_space_are_one_unit_not_millimetr
     assert not comparable(spaced, only("a 3.2 mm cut", lexicon))
 
 
-def test_a_change_by_half_is_a_share_of_fifty_per_cent(lexicon):
+def test_a_change_by_half_is_a_change_of_fifty_per_cent(lexicon):
     halved = only("cuts the risk in half", lexicon)
-    assert (halved.kind, halved.text) == (PROPORTION, "in half")
+    assert (halved.kind, halved.text) == (RELATIVE, "in half")
     assert agree(halved, only("the risk fell by 50%", lexicon))
+    assert not agree(halved, only("the risk rose by 50%", lexicon))
 
 
 def test_years_are_their_own_kind(lexicon):
@@ -250,3 +252,10 @@ def test_a_number_counts_the_noun_its_describing_words_lead_to(text, kind, unit,
 
 def test_a_share_with_a_qualifier_keeps_its_kind(lexicon):
     assert only("roughly a third of the sample", lexicon).kind == PROPORTION
+
+
+def test_a_number_and_a_half_is_read_whole(lexicon):
+    walk = only("two and a half hours of walking a week", lexicon)
+    assert (walk.kind, walk.value) == (MEASURE, 150.0)
+    assert agree(walk, only("150 minutes of walking", lexicon))
+    assert not agree(walk, only("1 hour of walking", lexicon))

@@ -203,6 +203,33 @@ def test_a_hyphenated_non_word_states_the_negation_not_the_word(settings):
 
 
 @pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("Pupils given the lessons were less likely to exceed the limit than pupils at schools without the lessons.",
+      "Pupils at schools given the lessons exceeded the limit less often than those in control schools."),
+     ("Women who took the tablets slept longer than women not taking them.",
+      "Women taking the tablets slept 20 minutes longer than women given placebo."),
+     ("Vaccinated children missed fewer school days than children who had no vaccine.",
+      "Children given the vaccine missed fewer school days than unvaccinated children."),
+     ("Walkers reported less knee pain compared with adults without a walking habit.",
+      "Adults with a walking habit reported less knee pain than inactive adults.")],
+)
+def test_a_negation_naming_the_group_compared_with_denies_nothing_the_other_text_states(claim, passage, settings):
+    found = _opposed(claim, passage, settings)
+    assert not (found.negation or found.denial or found.weak_denial), found
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [("Patients improved more than those on a diet without salt.",
+      "Patients improved more than those on a diet with salt."),
+     ("Runners slept better than adults not exercising.", "Runners slept better than exercising adults.")],
+)
+def test_a_negated_group_against_the_same_group_stated_still_opposes(claim, passage, settings):
+    found = _opposed(claim, passage, settings)
+    assert found.negation or found.weak_denial, found
+
+
+@pytest.mark.parametrize(
     "passage",
     ["These results should not be extrapolated to other brands.", "The findings may not apply to older adults.",
      "Results cannot be generalised to people with diabetes."],
