@@ -18,6 +18,9 @@ _LEARNED = "the learned verdict weighs"
 
 # (fixture, mismatch kind, the claim's `contains`) → why the gap is still open.
 KNOWN_GAPS = {
+    ("heart", "verdict", "The British Heart Foundation has highlighted"):
+        f"unsupported (MISATTRIBUTION is raised): the cited study says it, but {_LEARNED} the judge's low "
+        "support of a long attributed claim against each passage that says part of it",
     ("intimacy", "verdict", "NPSA should be tailored to each couple"):
         f"unsupported: a long claim several passages each say in part; {_LEARNED} the judge's low "
         "support of it over what the kept passages carry together",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.assess import assess_claims, settle
 from pipeline.config import load_settings
-from pipeline.match.matcher import judge_passages
+from pipeline.match.matcher import judge_passages, match_claims
+from pipeline.records import Article, Claim, Passage, Source
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +55,21 @@ def test_a_rounded_figure_of_the_source_is_not_contradicted(claim, settings):
       "more than 9,000")],
 )
 def test_a_changed_figure_is_not_supported_and_is_named(claim, figure, settings):
-    # A fact-checker accepts contradicted or partially supported for a changed figure (the
-    # article cases' gold); the figure must be the one the reason names (NUMBER_MISMATCH is
-    # the flag, tested in tests/assess).
-    found, reason = verdict(claim, SURVEY, settings)
-    assert found in ("contradicted", "partially_supported") and figure in reason, reason
+    # A fact-checker accepts contradicted, partially supported or unsupported for a changed
+    # figure (the article cases' gold); the NUMBER_MISMATCH flag names the figure.
+    text = " ".join(SURVEY)
+    spans, start = [], 0
+    for sentence in SURVEY:
+        spans.append(Passage(f"1:p{len(spans) + 1}", "1", sentence, start, start + len(sentence), sentence))
+        start += len(sentence) + 1
+    source = Source("1", "https://survey.example.org/report", "ok", text=text, passages=tuple(spans),
+                    kind="peer_reviewed")
+    item = Claim("c1", claim, "section", 0, len(claim), ("1",))
+    evidence, judgements = match_claims([item], [source], settings)
+    flags = assess_claims(Article("t", "mem", "0", claim, (item,), ()), (source,), evidence, judgements, settings)
+    judgements, flags = settle(judgements, flags, settings)
+    assert judgements[0].verdict in ("contradicted", "partially_supported", "unsupported"), judgements[0].reason
+    assert any(flag.code == "NUMBER_MISMATCH" and figure in flag.message for flag in flags), flags
 
 
 SHARES = [
