@@ -66,6 +66,9 @@ def claim_rows(claim: ClaimSignals, ranked: Sequence[Ranked], answers: Mapping[i
     terms = claim.view.terms
     # What the claim itself negates may be carried by a negated mention; nothing else may.
     claim_denied = negated_only(claim.view.text, settings)
+    # ...a phrase term by any of its words ("cannot tell whether X came before Y" denies the
+    # phrase "came before", which a passage's "cannot establish whether X preceded Y" carries).
+    claim_denied |= {term.key for term in terms if term.parts and not claim_denied.isdisjoint(term.parts)}
     for candidate in ranked:
         keys = index.docs[candidate.position].keys
         words = "|" + long_words(candidate.position, index)
