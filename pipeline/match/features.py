@@ -390,7 +390,7 @@ def strength_signals(claim: str, passage: str, settings: Settings) -> tuple[floa
     "clearly"), or a hedged passage ("may", "some") stated without a hedge; causal: cause words
     over a passage that states an association outright; stronger / weaker: cause words on one
     side only, or certainty. A claim that says what cannot be shown ("it cannot show whether
-    screen use leads to low mood": a distancing cue) asserts neither the cause under it nor any
+    napping leads to poor memory": a distancing cue) asserts neither the cause under it nor any
     certainty. (pipeline/language/strength.py reads a sentence's strength in full, at many
     times the cost, for the assess checks and the `compare` verb.)"""
     mine, theirs = _cue_groups(claim, settings), _cue_groups(passage, settings)

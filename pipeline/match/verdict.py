@@ -119,10 +119,10 @@ def keep_rows(claim: ClaimSignals, rows: Sequence[Row], owner: Sequence[str], in
 def numbers_elsewhere(claim: ClaimSignals, rows: Sequence[Row], kept: Mapping[int, Row], index: PassageIndex,
                        settings: Settings) -> list[Row]:
     """The passage that gives each of the claim's numbers the kept ones do not: "in a trial of
-    400 adults, neither dose shortened colds" takes its finding from the results and its 400
+    250 adults, a daily walk lowered stress" takes its finding from the results and its 250
     from the methods. The best-ranked such passage per number, not a contradiction, whose
     context window gives the number in agreeing form and carries `_CONTEXT_MIN` or more of the
-    claim's terms (a 400 elsewhere in a page is chance)."""
+    claim's terms (a 250 elsewhere in a page is chance)."""
     backing = [row for row in kept.values() if row.relation != "contradicts"]
     numbers = settings.lexicon("numbers")
     found: list[Row] = []

@@ -31,7 +31,7 @@ def decided(claim: str, passages: list[str], settings) -> tuple[str, Decision]:
 # (an article's wording, a paper's wording of the same limitation)
 SAME_LIMITATION = [
     ("each volunteer was weighed only once", "weight and diet were recorded at the same visit"),
-    ("the survey captured a single moment in time", "this was a cross-sectional analysis"),
+    ("the survey looked at one point in time", "this was a cross-sectional analysis"),
     ("nobody can say which came first", "reverse causation cannot be excluded"),
     ("it cannot tell whether the naps came before the memory lapses", "whether napping preceded cognitive decline"),
     ("trials that found nothing may have gone unpublished", "funnel plot asymmetry was seen"),
@@ -47,7 +47,7 @@ def test_an_articles_wording_of_a_limitation_meets_the_papers(settings, article,
 
 def test_limitation_concepts_stay_apart(settings):
     # Measured once and publication bias are different limitations.
-    assert not keys("the survey captured a single moment in time", settings) & keys("funnel plot asymmetry", settings)
+    assert not keys("the survey looked at one point in time", settings) & keys("funnel plot asymmetry", settings)
     assert not keys("results that went unpublished", settings) & keys("reverse causation", settings)
 
 
