@@ -75,10 +75,6 @@ def claim_view(text: str, settings: Settings, names: frozenset[str] = frozenset(
     # The unit words of a measure or a share ("half an hour", "20 per cent") are compared as
     # part of the number, not as words: "one hour before bed" is no match for "half an hour".
     units = {token.word for quantity in quantities if quantity.kind in _UNIT_KINDS for token in tokenize(quantity.text)}
-    # A number joined to its unit by a hyphen ("a 1-gram dose", "a 10-minute walk") is one word
-    # that is a number, whatever kind the reader gives it: never a word a passage must repeat.
-    units |= {token.word for quantity in quantities if quantity.unit for token in tokenize(quantity.text)
-              if _NUMBER_WORD.match(token.word)}
     for position, term in enumerate(all_terms):
         if term.key in seen or term.key in frame or squash(term.word) in names or term.word in named:
             continue
@@ -113,7 +109,6 @@ def with_synonyms(terms: Sequence[Term], settings: Settings) -> list[Term]:
 
 
 _UNIT_KINDS = frozenset({MEASURE, PROPORTION})
-_NUMBER_WORD = re.compile(r"^\d[\d.,]*-[a-z]+$")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
