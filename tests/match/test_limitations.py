@@ -45,6 +45,12 @@ def test_an_articles_wording_of_a_limitation_meets_the_papers(settings, article,
     assert keys(article, settings) & keys(paper, settings) - keys("the study", settings)
 
 
+def test_a_word_sharing_a_stem_with_a_concept_is_not_the_concept(settings):
+    # "observed" shares its stem with "observational": the design concept needs the phrase.
+    assert not keys("we observed fewer falls", settings) & keys("the design cannot establish causality", settings)
+    assert keys("an observational study", settings) & keys("the design cannot establish causality", settings)
+
+
 def test_limitation_concepts_stay_apart(settings):
     # Measured once and publication bias are different limitations.
     assert not keys("the survey looked at one point in time", settings) & keys("funnel plot asymmetry", settings)
