@@ -240,7 +240,8 @@ class TermAnalyzer:
         self._group_of: dict[str, str] = {}
         # Multi-word synonyms by their first stem: {stem: [(stems, group key)]}.
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for group in synonyms.get("groups", []):
+        # The study-limitation concepts ([limitations]) are groups like any other.
+        for group in (*synonyms.get("groups", []), *synonyms.get("limitations", {}).get("groups", [])):
             phrases = [tuple(t.stem for t in tokenize(word)) for word in group]
             if not phrases or not phrases[0]:
                 continue

@@ -373,6 +373,9 @@ def _phrases(settings: Settings) -> PhraseSet:
         # "*" (any one word) is not read here, so the few cues with one are left out.
         "causal": [cue for cue in strength.get("causal", {}).get("cues", []) if "*" not in cue],
         "association": strength.get("correlational", {}).get("explicit", []),
+        # A study's own caution or a denial ("cannot show whether", "not established"): the
+        # superiority lexicon's distancing cues, read for strength_signals.
+        "caution": settings.lexicon("superiority").get("reporting", {}).get("distancing", []),
     }
     groups.update((f"scope:{cue}", [cue]) for cue in antonyms.get("scope", {}).get("cues", []))
     groups.update((f"firm:{cue}", [cue]) for table in ("absolutes", "boosters")
@@ -386,14 +389,18 @@ def strength_signals(claim: str, passage: str, settings: Settings) -> tuple[floa
     certainty, causal). Certainty: an absolute or booster the passage does not use ("always",
     "clearly"), or a hedged passage ("may", "some") stated without a hedge; causal: cause words
     over a passage that states an association outright; stronger / weaker: cause words on one
-    side only, or certainty. (pipeline/language/strength.py reads a sentence's strength in full,
-    at many times the cost, for the assess checks and the `compare` verb.)"""
+    side only, or certainty. A claim that says what cannot be shown ("it cannot show whether
+    napping leads to poor memory": a distancing cue) asserts neither the cause under it nor any
+    certainty. (pipeline/language/strength.py reads a sentence's strength in full, at many
+    times the cost, for the assess checks and the `compare` verb.)"""
     mine, theirs = _cue_groups(claim, settings), _cue_groups(passage, settings)
+    cautious = "caution" in mine
     firm = {group for group in mine if group.startswith("firm:")} - theirs
-    certainty = bool(firm) or ("hedged" in theirs and "hedged" not in mine)
-    causal = "causal" in mine and "association" in theirs
-    stronger = certainty or ("causal" in mine and "causal" not in theirs)
-    weaker = "causal" in theirs and "causal" not in mine
+    certainty = not cautious and (bool(firm) or ("hedged" in theirs and "hedged" not in mine))
+    claim_causal = "causal" in mine and not cautious
+    causal = claim_causal and "association" in theirs
+    stronger = certainty or (claim_causal and "causal" not in theirs)
+    weaker = "causal" in theirs and not claim_causal
     return float(stronger), float(weaker), float(certainty), float(causal)
 
 

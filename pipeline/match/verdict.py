@@ -29,13 +29,14 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..language.cues import Term
+from ..language.numbers import read_quantities, said_in
 from ..language.polarity import negated_only
 from ..records import Relation, Verdict
 from .features import ClaimSignals, generic_keys, long_words, setup_sentence
 from .judge import PairJudgement, relation_of
 from .ranking import Ranked
 from .retrieval import ClaimView, PassageIndex, clauses, covered
-from .verdict_features import VerdictInputs, verdict_inputs
+from .verdict_features import VerdictInputs, unsaid_numbers, verdict_inputs
 from .verdict_model import VERDICT_CLASSES, contradicted_outright, likeliest, verdict_model
 
 _MIN_PREFIX = 3  # a claim word this long opening a passage word is carried by it ("bed", "bedtime")
@@ -66,6 +67,9 @@ def claim_rows(claim: ClaimSignals, ranked: Sequence[Ranked], answers: Mapping[i
     terms = claim.view.terms
     # What the claim itself negates may be carried by a negated mention; nothing else may.
     claim_denied = negated_only(claim.view.text, settings)
+    # ...a phrase term by any of its words ("cannot tell whether X came before Y" denies the
+    # phrase "came before", which a passage's "cannot establish whether X preceded Y" carries).
+    claim_denied |= {term.key for term in terms if term.parts and not claim_denied.isdisjoint(term.parts)}
     for candidate in ranked:
         keys = index.docs[candidate.position].keys
         words = "|" + long_words(candidate.position, index)
@@ -107,7 +111,31 @@ def keep_rows(claim: ClaimSignals, rows: Sequence[Row], owner: Sequence[str], in
     if compound(claim, settings):
         for row in _elsewhere(claim, rows, kept, index, settings):
             kept.setdefault(row.position, row if row.relation else _as_related(row))
+    for row in numbers_elsewhere(claim, rows, kept, index, settings):
+        kept.setdefault(row.position, row if row.relation else _as_related(row))
     return sorted(kept.values(), key=lambda row: -row.score)
+
+
+def numbers_elsewhere(claim: ClaimSignals, rows: Sequence[Row], kept: Mapping[int, Row], index: PassageIndex,
+                       settings: Settings) -> list[Row]:
+    """The passage that gives each of the claim's numbers the kept ones do not: "in a trial of
+    250 adults, a daily walk lowered stress" takes its finding from the results and its 250
+    from the methods. The best-ranked such passage per number, not a contradiction, whose
+    context window gives the number in agreeing form and carries `_CONTEXT_MIN` or more of the
+    claim's terms (a 250 elsewhere in a page is chance)."""
+    backing = [row for row in kept.values() if row.relation != "contradicts"]
+    numbers = settings.lexicon("numbers")
+    found: list[Row] = []
+    for quantity in unsaid_numbers(claim, backing, index, settings):
+        for row in rows:
+            doc = index.docs[row.position]
+            if row.position in kept or row.relation == "contradicts" or row in found:
+                continue
+            if said_in(quantity, read_quantities(doc.context, numbers), settings.match.number_tolerance) and \
+                    sum(covered(term, doc.context_keys) for term in claim.view.terms) >= _CONTEXT_MIN:
+                found.append(row)
+                break
+    return found
 
 
 def compound(claim: ClaimSignals, settings: Settings) -> bool:
