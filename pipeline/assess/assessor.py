@@ -175,5 +175,16 @@ def assess_claims(
             by_id, passages, settings, references, names,
         )
         raised = [flag for check in CHECKS for flag in check(context)]
-        flags.extend(gate_flags(raised, context, observe))
+        flags.extend(gate_flags(_without_restatement(raised, context), context, observe))
     return tuple(flags)
+
+
+def _without_restatement(raised: list[Flag], context: ClaimContext) -> list[Flag]:
+    """`raised` less a PARTIAL_SUPPORT that names nothing missing when a flag saying how the
+    claim goes beyond its sources (`[assess] partial_at_most`: a cause, a certainty, a
+    population, a speaker) is raised too: the sources carry every term, so the partial support
+    is that flag's finding, said again without saying what."""
+    capping = set(context.settings.assess.partial_at_most)
+    if _missing_terms(context.evidence) or not any(flag.code in capping for flag in raised):
+        return raised
+    return [flag for flag in raised if flag.code != "PARTIAL_SUPPORT"]

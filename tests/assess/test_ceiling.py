@@ -107,3 +107,36 @@ def test_a_claim_lowered_to_unsupported_keeps_no_partial_support_flag(settings, 
     kept = flags_after_ceilings(flags, settled)
     assert settled[0].verdict == "unsupported"
     assert [(flag.claim_id, flag.code) for flag in kept] == [("c1", "MISQUOTE"), ("c2", "PARTIAL_SUPPORT")]
+
+
+COHORT = make_source(
+    "1", "In this cohort of adults followed for eight years, drinking tea daily was associated with a lower "
+         "risk of stroke. Coffee drinkers were also studied.",
+    url="https://journal.example.org/tea-cohort", kind="peer_reviewed", study_designs=("cohort",),
+    title="Tea and stroke: a cohort study")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Drinking tea daily lowers the risk of stroke in adults.",
+     "Daily tea prevents stroke in adults.",
+     "Drinking tea every day cuts the risk of stroke in adults."],
+)
+def test_a_wording_flag_is_not_restated_as_a_partial_support_naming_nothing(settings, text):
+    claim = Claim("c1", text, "section", 0, len(text), ("1",))
+    evidence, judgements = match_claims([claim], [COHORT], settings)
+    flags = assess_claims(Article("t", "mem", "0", text, (claim,), ()), [COHORT], evidence, judgements, settings)
+    codes = [flag.code for flag in flags]
+    assert "CAUSAL_OVERSTATEMENT" in codes
+    partial = [flag for flag in flags if flag.code == "PARTIAL_SUPPORT"]
+    # A PARTIAL_SUPPORT may stay only when it names what is missing.
+    assert all("part of it" not in flag.message for flag in partial), partial
+
+
+def test_a_partial_support_naming_a_missing_term_stays_beside_a_wording_flag(settings):
+    text = "Drinking tea daily lowers the risk of stroke and of migraine in adults."
+    claim = Claim("c1", text, "section", 0, len(text), ("1",))
+    evidence, judgements = match_claims([claim], [COHORT], settings)
+    flags = assess_claims(Article("t", "mem", "0", text, (claim,), ()), [COHORT], evidence, judgements, settings)
+    partial = [flag for flag in flags if flag.code == "PARTIAL_SUPPORT"]
+    assert partial and '"migraine"' in partial[0].message

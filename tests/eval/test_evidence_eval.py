@@ -72,7 +72,9 @@ def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
 @needs_check_covid
 def test_verdicts_from_the_gold_evidence(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings, "gold")
-    assert result["verdict"]["macro_f1"] >= 0.50
+    # 0.499 with the learned verdict (2026-12-06; 0.536 with the rules it replaced, which gave
+    # up correct claims on whole articles for it: docs/decisions.md)
+    assert result["verdict"]["macro_f1"] >= 0.49
 
 
 @needs_scifact
