@@ -24,8 +24,10 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pypdf import PdfReader
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 __all__ = ["PdfText", "TextBlock", "blocks_from_pdf", "blocks_from_plain_text"]
 
@@ -76,6 +78,9 @@ def blocks_from_pdf(body: bytes, *, max_pages: int) -> PdfText:
     """The paragraphs and headings of a PDF, reflowed (see the module docstring)."""
     # pypdf logs every repaired oddity of a broken file as a warning; the notes say what matters.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # Imported here, not at the top: most checks read no PDF, and pypdf takes a tenth of the
+    # command's start-up (bench/demo_speed.py).
+    from pypdf import PdfReader
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
