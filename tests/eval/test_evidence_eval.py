@@ -2,13 +2,13 @@
 support judgement fails CI. Reads ../shared/eval at run time: each test that needs it is marked
 `shared_eval`, skipped where the data is missing and failed under CI=true (tests/conftest.py).
 
-Floors sit just under what the slice measured with the learned verdict model (docs/decisions.md,
-about one item's worth below): the first 90 claims of Check-COVID dev give R@3 0.578 (plain BM25
-0.478), MRR 0.520, verdict macro-F1 0.423 from the abstract (majority class 0.171; the hand-set
-verdict rule it replaced measured 0.441) and 0.510 from the gold evidence (0.536); the first 150
-SciFact pairs give accuracy 0.667 (majority class 0.647; 0.680) and entailment precision 0.737
-(0.775). Nothing was fitted or tuned on these items; a change that moves a number up should move
-its floor up with it.
+Floors sit just under what the slice measured with the learned verdict model shipped on
+2026-12-06 (docs/decisions.md, about one item's worth below): the first 90 claims of Check-COVID
+dev give R@3 0.578 (plain BM25 0.478), MRR 0.517, verdict macro-F1 0.446 from the abstract
+(majority class 0.171; the hand-set verdict rule it replaced measured 0.441) and 0.499 from the
+gold evidence (the rule 0.536); the first 150 SciFact pairs give accuracy 0.680 (majority class
+0.647) and entailment precision 0.733 (the rule 0.775). Nothing was fitted or tuned on these
+items; a change that moves a number up should move its floor up with it.
 
 The contradiction and number readers (docs/language.md, "Contradictions and numbers") moved
 two of these down, measured after the change was decided on development data: from the gold
@@ -63,7 +63,7 @@ def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
     assert ours["recall@3"] >= 0.565
     assert ours["mrr"] >= 0.51
     assert ours["recall@3"] > bm25["recall@3"] and ours["mrr"] > bm25["mrr"]
-    assert result["verdict"]["macro_f1"] >= 0.40
+    assert result["verdict"]["macro_f1"] >= 0.435
     assert result["verdict"]["macro_f1"] > result["majority_macro_f1"]
     # Each class is predicted and some right: a judge collapsing to one answer fails here.
     assert all(row["f1"] > 0.2 for row in result["verdict"]["per_class"].values())
@@ -72,8 +72,6 @@ def test_ranking_beats_plain_bm25_on_the_slice(settings, claims, corpus):
 @needs_check_covid
 def test_verdicts_from_the_gold_evidence(settings, claims, corpus):
     result = evidence_eval.run_check_covid(claims, corpus, settings, "gold")
-    # 0.499 with the learned verdict (2026-12-06; 0.536 with the rules it replaced, which gave
-    # up correct claims on whole articles for it: docs/decisions.md)
     assert result["verdict"]["macro_f1"] >= 0.49
 
 
