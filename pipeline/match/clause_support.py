@@ -4,11 +4,12 @@ A claim of several clauses ("the authors caution that people differ, that the tr
 be tailored to each couple, and that one clinic's results do not carry over") is often said in
 parts by several passages: no single passage supports the whole, so the judge's support of the
 whole claim against any one of them is low, whether every part is said somewhere or only one
-is. Here each clause is judged on its own, against its own best-ranked passages of the cited
-sources (the same ranker, the best `judge_top` per source, and the lexical judge), and the
-claim gets one number per clause: the best support any passage gives it. The verdict model
-reads the lowest, the mean and the share of clauses some passage supports
-(verdict_features: clause_*), so "every part is said somewhere" differs from "one part is".
+is. Here each clause is judged on its own, against its own best-ranked passage of each cited
+source (the same ranker and the lexical judge; judging the best `judge_top` instead of one
+measured the same, at more cost), and the claim gets one number per clause: the best support
+any passage gives it. The verdict model reads the share of clauses some passage supports
+(verdict_features: clause_share), so "every part is said somewhere" differs from "one part
+is" (docs/decisions.md "Clause support").
 
 Only the lexical judge is asked, whichever judge answers the claim: the verdict model reads the
 lexical judge's features already, and a reading judge (nli, openai) decides its own verdicts.
@@ -30,7 +31,7 @@ def clause_support(claim: str, positions: Sequence[int], index: PassageIndex, pl
                    owner: Sequence[str], settings: Settings, names: frozenset[str],
                    judge: LexicalJudge) -> tuple[float, ...]:
     """The best support `judge` gives each clause of `claim` (see the module docstring) among the
-    best `judge_top` passages per cited source ranked for that clause; () when the claim has
+    best-ranked passage for that clause of each cited source; () when the claim has
     fewer than two clauses. A clause with no key content of its own (only its frame and
     general words: "the survey's authors are careful to point out that") is left out: who
     says it is not a part of what is said."""
@@ -54,7 +55,7 @@ def clause_support(claim: str, positions: Sequence[int], index: PassageIndex, pl
         for row in ranked:
             by_source.setdefault(owner[row.position], []).append(row)
         for group in by_source.values():
-            candidates = judge_candidates(signals, group[:1], index, settings, True)
+            candidates = judge_candidates(signals, group[:1], index, settings, True)  # its best-ranked
             if candidates:
                 best = max([best, *(answer.support for answer in judge.judge(view.text, candidates))])
         support.append(best)

@@ -28,7 +28,7 @@ fitted by bench/train_decisions.py, applied in pipeline/match/verdict.py) weighs
     compound, clauses          a long claim several passages may say together
     clause_share               of a claim of several clauses, the share of them some passage
                                supports (support_min), each judged by the lexical judge against
-                               its own best-ranked passages (pipeline/match/clause_support.py);
+                               its own best-ranked passage per source (match/clause_support.py);
                                a claim of one clause is its own clause (support_max): "every
                                part is said somewhere" against "one part is said"
     best_*                     the judge's features of the best-supporting passage: key
