@@ -114,11 +114,11 @@ def build_judge(settings: Settings, cache: JudgeCache | None = None) -> Judge:
     """The judge `[judge] use` names, its answers kept in `cache` (a MemoryCache when None)."""
     kind, value = parse_spec(settings.judge.use)
     if kind == DEFAULT:
-        return _lexical(settings)
+        return lexical_judge(settings)
     if kind == "import":
         return _imported(value, settings)
     primary: Any = _nli(settings, value) if kind == "nli" else _openai(settings, value)
-    return GuardedJudge(primary, _lexical(settings), cache if cache is not None else MemoryCache())
+    return GuardedJudge(primary, lexical_judge(settings), cache if cache is not None else MemoryCache())
 
 
 def keeps_answers(settings: Settings) -> bool:
@@ -141,7 +141,7 @@ def judging(settings: Settings, cache: JudgeCache | None = None) -> Iterator[Jud
         yield judge
     finally:
         close = getattr(judge, "close", None)
-        if close is not None and judge is not _lexical(settings):
+        if close is not None and judge is not lexical_judge(settings):
             close()
 
 
@@ -223,7 +223,7 @@ class GuardedJudge:
         return [dataclasses.replace(answer, judge=self.fallback.name, fallback=why) for answer in answers]
 
 
-_lexical = once_per_object(LexicalJudge)
+lexical_judge = once_per_object(LexicalJudge)
 
 
 def _nli(settings: Settings, path: str) -> Any:

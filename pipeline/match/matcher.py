@@ -49,7 +49,8 @@ from ..config import Settings
 from ..language.cues import Term, absence_cue
 from ..language.outlets import source_names
 from ..records import Claim, Evidence, Judgement, Relation, Source, Verdict
-from .choice import ask_judge, get_judge
+from .choice import ask_judge, get_judge, lexical_judge
+from .clause_support import clause_support
 from .features import ClaimSignals, claim_signals
 from .judge import Candidate, Judge, JudgeRequest, PairJudgement
 from .ranking import Place, Ranked, index_passages, judge_candidates, rank_passages
@@ -229,13 +230,15 @@ class _Question:
     ranked: list[Ranked]
     positions: tuple[int, ...]
     request: JudgeRequest
+    clause_support: tuple[float, ...] = ()  # the best support of each clause of a long claim
 
 
 def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places: Mapping[int, Place],
                owner: Sequence[str], settings: Settings, names: frozenset[str], judge: Judge) -> _Question:
     """The claim's candidate passages ranked, and the question for the judge about the best
     `judge_top` of each source (with the judge's features always: the verdict model reads
-    them whichever judge answers)."""
+    them whichever judge answers), and for a claim of several clauses the best support of
+    each (pipeline/match/clause_support.py)."""
     signals = claim_signals(claim_view(claim, settings, names), index, settings, positions)
     ranked = rank_passages(signals, positions, index, places, settings)
     by_source: dict[str, list[Ranked]] = {}
@@ -247,7 +250,8 @@ def _ask_about(claim: str, positions: Sequence[int], index: PassageIndex, places
         top = group[: settings.match.judge_top]
         chosen.extend(row.position for row in top)
         candidates.extend(judge_candidates(signals, top, index, settings, True))
-    return _Question(signals, ranked, tuple(chosen), JudgeRequest(signals.view.text, tuple(candidates)))
+    parts = clause_support(claim, positions, index, places, owner, settings, names, lexical_judge(settings))
+    return _Question(signals, ranked, tuple(chosen), JudgeRequest(signals.view.text, tuple(candidates)), parts)
 
 
 def _rows(question: _Question, replies: Sequence[PairJudgement], index: PassageIndex,
@@ -266,7 +270,8 @@ def _decide(question: _Question, rows: Sequence[Row], kept: Sequence[Row], answe
         return Decision(*read_verdict(rows, answers, label))
     judged = {position: candidate.features
               for position, candidate in zip(question.positions, question.request.candidates, strict=True)}
-    decision = decide(question.signals, rows, kept, owner, index, settings, label, judged=judged, cited=cited)
+    decision = decide(question.signals, rows, kept, owner, index, settings, label, judged=judged, cited=cited,
+                      parts=question.clause_support)
     if observe is not None:
         observe(question.signals.view.text, decision)
     return decision

@@ -239,11 +239,12 @@ def allowed_verdicts(inputs: VerdictInputs) -> tuple[Verdict, ...]:
 
 def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner: Sequence[str],
            index: PassageIndex, settings: Settings, label: Sequence[str], *,
-           judged: Mapping[int, Sequence[float]], cited: Sequence[int]) -> Decision:
+           judged: Mapping[int, Sequence[float]], cited: Sequence[int], parts: Sequence[float] = ()) -> Decision:
     """The verdict from a claim's ranked rows and kept evidence; `owner[i]` is passage i's
     source, `label[i]` names it for the reason, `judged` holds the judge's features of each
-    judged passage by position and `cited` every passage position of the claim's readable
-    cited sources.
+    judged passage by position, `cited` every passage position of the claim's readable
+    cited sources and `parts` the best support of each clause of a long claim
+    (pipeline/match/clause_support.py; () for a claim of one clause).
 
     The verdict model (pipeline/match/verdict_model.py) gives each class a probability from
     VERDICT_FEATURES (pipeline/match/verdict_features.py) and the likeliest is taken
@@ -254,7 +255,7 @@ def decide(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner:
     it contradicted first. With no passage judged at all the claim is unsupported."""
     key = key_terms(claim.view, settings)
     inputs = verdict_inputs(claim, rows, kept, owner, index, settings, key=key, is_compound=compound(claim, settings),
-                            judged=judged, cited=cited)
+                            judged=judged, cited=cited, parts=parts)
     closest = max(kept, key=lambda row: row.coverage, default=None)
     if inputs.best is None and inputs.number is None:
         return Decision("unsupported", 0.0, _unsupported_reason(closest, label), inputs=inputs)

@@ -26,6 +26,11 @@ fitted by bench/train_decisions.py, applied in pipeline/match/verdict.py) weighs
                                no kept passage gives, a different number beside the evidence,
                                a different number of the same measure anywhere cited
     compound, clauses          a long claim several passages may say together
+    clause_share               of a claim of several clauses, the share of them some passage
+                               supports (support_min), each judged by the lexical judge against
+                               its own best-ranked passage per source (match/clause_support.py);
+                               a claim of one clause is its own clause (support_max): "every
+                               part is said somewhere" against "one part is said"
     best_*                     the judge's features of the best-supporting passage: key
                                coverage, clause alignment, token-set similarity, weight of the
                                rarest term it lacks, scope words it does not carry
@@ -63,6 +68,7 @@ VERDICT_FEATURES = (
     "coverage_best", "union", "key_missing", "key_missing_weight", "names_missing", "key_terms",
     "gap_none", "gap_small",
     "numbers", "numbers_unsaid", "number_near", "number_conflict", "compound", "clauses",
+    "clause_share",
     "best_key_coverage", "best_clause_align", "best_token_set", "best_missing_top_idf", "best_scope_unmatched",
     "clash_negation", "clash_direction", "clash_antonym", "clash_null", "clash_number",
     "strength_stronger", "strength_weaker", "strength_certainty", "strength_causal", "sources",
@@ -193,10 +199,12 @@ def weighted_share(claim: ClaimSignals, keys: frozenset[str]) -> float:
 
 def verdict_inputs(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row], owner: Sequence[str],
                    index: PassageIndex, settings: Settings, *, key: Sequence[Term], is_compound: bool,
-                   judged: Mapping[int, Sequence[float]], cited: Sequence[int]) -> VerdictInputs:
+                   judged: Mapping[int, Sequence[float]], cited: Sequence[int],
+                   parts: Sequence[float] = ()) -> VerdictInputs:
     """VERDICT_FEATURES of a claim (see the module docstring). `key` are its key terms,
     `is_compound` whether passages may say it together, `judged` the judge's features of each
-    judged passage by position, `cited` every passage position of its readable cited sources."""
+    judged passage by position, `cited` every passage position of its readable cited sources,
+    `parts` the best support of each of its clauses (() for a claim of one clause)."""
     support, best, contradiction, worst = source_support(rows, owner)
     judged_rows = [row for row in rows if row.judged]
     backing = [row for row in kept if row.relation != "contradicts"]
@@ -220,9 +228,11 @@ def verdict_inputs(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row]
 
     missing_weight = weighted_share(claim, frozenset(term.key for term in missing))
     names_missing = any(term.word in claim.names for term in missing)
+    support_max = max((row.support for row in judged_rows), default=0.0)
+    parts = tuple(parts) or (support_max,)  # a claim of one clause is its own clause
     values = (
         support,
-        max((row.support for row in judged_rows), default=0.0),
+        support_max,
         contradiction,
         max((row.contradict for row in judged_rows), default=0.0),
         1.0 if any(row.reason for row in judged_rows) else 0.0,
@@ -242,6 +252,7 @@ def verdict_inputs(claim: ClaimSignals, rows: Sequence[Row], kept: Sequence[Row]
         1.0 if conflict is not None else 0.0,
         1.0 if is_compound else 0.0,
         float(min(len(clauses(claim.view.text)), _CAP)),
+        sum(part >= settings.match.support_min for part in parts) / len(parts),
         of_best("key_coverage"),
         of_best("clause_align"),
         of_best("token_set"),

@@ -172,6 +172,12 @@ DROPPED_QUALIFIERS = [  # the source hedges ("may", "some"); the claim states it
      ["Daily stretching may lower the chance of muscle injuries in some runners.", "Runners trained five days a week."]),
     ("Cold showers definitely boost the immune system in office workers.",
      ["Cold showers may be linked to fewer sick days in office workers.", "Showers lasted thirty seconds."]),
+    ("Eating oats every morning guarantees lower cholesterol in adults.",
+     ["Eating oats every morning may help lower cholesterol in some adults.", "Oats were eaten with milk."]),
+    ("Chewing gum after surgery always speeds the return of bowel function.",
+     ["Chewing gum after surgery might speed the return of bowel function in some patients.", "Surgery was abdominal."]),
+    ("Probiotics cure irritable bowel syndrome in every patient.",
+     ["Probiotics may ease some symptoms of irritable bowel syndrome in some patients.", "Capsules were taken daily."]),
 ]
 REVERSALS = [
     ("Weekly swimming lowered resting heart rate in teenagers.",
@@ -224,7 +230,8 @@ def test_a_claim_against_unrelated_passages_is_unsupported(settings, claim, pass
 # terms, parts and numbers did not tell partial from whole support (correct paraphrases lack
 # words too), so the model calls these supported. strict: a fix must take them off this list.
 # Of the sentences written for each class, those below are still wrong; they are kept here so
-# the test shows the true rate (2 of 5 dropped qualifiers right, 4 of 5 unrelated).
+# the test shows the true rate (5 of 5 dropped qualifiers right since the clause
+# support refit, 4 of 5 unrelated).
 KNOWN_GAPS = [
     ("partially_supported", "Yoga reduced back pain in office workers and also improved their sleep quality.",
      ["Yoga reduced back pain in office workers.", "Classes were held at lunchtime."]),
@@ -232,12 +239,6 @@ KNOWN_GAPS = [
      ["Fish oil capsules eased joint stiffness in retirees.", "Capsules were taken with food."]),
     ("partially_supported", "Cycling to work cut the risk of diabetes in half for commuters.",
      ["Cycling to work can help lower the risk of diabetes for commuters.", "Bike lanes were added."]),
-    ("partially_supported", "Eating oats every morning guarantees lower cholesterol in adults.",
-     ["Eating oats every morning may help lower cholesterol in some adults.", "Oats were eaten with milk."]),
-    ("partially_supported", "Chewing gum after surgery always speeds the return of bowel function.",
-     ["Chewing gum after surgery might speed the return of bowel function in some patients.", "Surgery was abdominal."]),
-    ("partially_supported", "Probiotics cure irritable bowel syndrome in every patient.",
-     ["Probiotics may ease some symptoms of irritable bowel syndrome in some patients.", "Capsules were taken daily."]),
     ("unsupported", "Meditation lowers cholesterol in young adults.",
      ["Young adults reported using social media daily.", "The survey ran online.", "Responses were anonymous."]),
 ]
