@@ -408,11 +408,12 @@ def absence_cue(text: str, lexicon: Mapping[str, Any]) -> CueHit | None:
     # The marker must govern the evidence noun: a word such as "in", "of" or "one" between them
     # makes the marker deny something else ("no one in the trial", "none of the studies found").
     breakers = frozenset(lexicon.get("markers", {}).get("not_between", []))
-    words = [token.word for token in tokenize(text)] if breakers else []
-    for marker in (hit for hit in hits if hit.group == "markers"):
-        for noun in nouns:
-            between = words[marker.last_token + 1 : noun.first_token]
-            if 0 < noun.first_token - marker.last_token <= window and not breakers.intersection(between):
-                return CueHit("markers", marker.cue, text[marker.start : noun.end], marker.start, noun.end,
-                              marker.first_token, noun.last_token)
+    pairs = [(marker, noun) for marker in hits if marker.group == "markers" for noun in nouns
+             if 0 < noun.first_token - marker.last_token <= window]
+    # Tokenised again only when a pair is there to check (most sentences have none).
+    words = [token.word for token in tokenize(text)] if pairs and breakers else []
+    for marker, noun in pairs:
+        if not breakers.intersection(words[marker.last_token + 1 : noun.first_token]):
+            return CueHit("markers", marker.cue, text[marker.start : noun.end], marker.start, noun.end,
+                          marker.first_token, noun.last_token)
     return None
